@@ -1,0 +1,108 @@
+"""Retrying HTTP GETs for paper sources: backoff on 429/5xx/timeouts, honouring rate headers.
+
+Hugging Face sends IETF-draft ``RateLimit: "api";r=0;t=42`` headers on 429 (formats.md §1.5);
+other hosts may send ``Retry-After``; arXiv sends neither (formats.md §3.1), so we fall back to
+exponential backoff with jitter. Retrying is tenacity's job; this module only decides *what* is
+retryable and *how long* the server asked us to wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_RATELIMIT_RESET = re.compile(r"(?:^|[;,\s])t=(\d+)")
+MAX_SERVER_WAIT_S = 300.0
+
+
+class RetryableStatus(Exception):
+    """A response whose status says "try again later"."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        super().__init__(f"HTTP {response.status_code}")
+
+
+def server_requested_wait(response: httpx.Response) -> float | None:
+    """Seconds the server asked us to wait (``RateLimit`` t=, or ``Retry-After``), if any."""
+    ratelimit = response.headers.get("RateLimit")
+    if ratelimit:
+        match = _RATELIMIT_RESET.search(ratelimit)
+        if match:
+            return min(float(match.group(1)), MAX_SERVER_WAIT_S)
+    retry_after = response.headers.get("Retry-After")
+    if retry_after and retry_after.strip().isdigit():
+        return min(float(retry_after.strip()), MAX_SERVER_WAIT_S)
+    return None
+
+
+def _is_retryable(exc: BaseException) -> bool:
+    return isinstance(exc, RetryableStatus | httpx.TimeoutException | httpx.TransportError)
+
+
+class _Wait:
+    """Wait what the server asked for, else exponential backoff with jitter."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self._backoff = wait_exponential_jitter(initial=initial, max=maximum)
+
+    def __call__(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and outcome.failed:
+            exc = outcome.exception()
+            if isinstance(exc, RetryableStatus):
+                asked = server_requested_wait(exc.response)
+                if asked is not None:
+                    return asked
+        return float(self._backoff(state))
+
+
+async def get_with_retries(
+    send: Callable[[], Awaitable[httpx.Response]],
+    *,
+    attempts: int = 4,
+    initial_wait: float = 1.0,
+    max_wait: float = 30.0,
+    what: str = "request",
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> httpx.Response:
+    """Call ``send`` until it gives a non-retryable response; raise the last failure.
+
+    Returns any response that is not 429/5xx (the caller decides what a 404 means). Raises
+    :class:`RetryableStatus` or an httpx transport error after ``attempts`` tries. ``sleep``
+    is injectable so tests check the waits without waiting.
+    """
+
+    def _log(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning("retrying %s after %s (attempt %d)", what, exc, state.attempt_number)
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(_is_retryable),
+        stop=stop_after_attempt(attempts),
+        wait=_Wait(initial_wait, max_wait),
+        before_sleep=_log,
+        reraise=True,
+        sleep=sleep,
+    )
+    async for attempt in retrying:
+        with attempt:
+            response = await send()
+            if response.status_code in RETRY_STATUSES:
+                raise RetryableStatus(response)
+            return response
+    raise AssertionError("unreachable: tenacity either returns or re-raises")

@@ -1,0 +1,218 @@
+"""The search query language, parsed once here and shared by the CLI, Slack and Discord.
+
+    scaling laws "mixture of experts" -vision author:hinton org:meta cat:cs.LG
+    min-upvotes:10 since:7d since:2026-01-31
+
+Words are stemmed (``scaling`` finds ``scale``), quoted phrases must appear as written,
+``-word`` / ``-"a phrase"`` exclude, and ``key:value`` filters narrow the set. A mistake
+raises :class:`QuerySyntaxError`, whose message names the problem and shows an example.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import snowballstemmer
+
+from bot.errors import UserError
+
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FILTER = re.compile(r"^([a-zA-Z][a-zA-Z\-]*):(.*)$", re.DOTALL)
+_SINCE_DAYS = re.compile(r"^(\d{1,4})([dwmy])$")
+_CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")
+FILTERS = ("author:", "org:", "cat:", "min-upvotes:", "since:")
+_FILTER_KEYS = frozenset(f[:-1] for f in FILTERS)
+EXAMPLE = '"scaling laws" -vision author:kaplan cat:cs.LG min-upvotes:5 since:7d'
+MAX_QUERY_CHARS = 500
+
+
+class QuerySyntaxError(UserError):
+    """The query could not be read; the message says where and shows an example."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, example=EXAMPLE)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens of ``text`` (Unicode-aware)."""
+    return _WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """The English Snowball stem of one lower-case word."""
+    return str(_STEMMER.stemWord(word))
+
+
+def stems(text: str) -> list[str]:
+    """Stemmed tokens of ``text``, in order (phrases match on these)."""
+    return [stem(token) for token in tokenize(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Since:
+    """A lower bound on a paper's date: ``days`` ago, or a fixed ``day``."""
+
+    days: int | None = None
+    day: date | None = None
+
+    def resolve(self, now: datetime) -> date:
+        """The earliest date that passes, as of ``now``."""
+        if self.day is not None:
+            return self.day
+        return (now - timedelta(days=self.days or 0)).date()
+
+    def __str__(self) -> str:
+        return self.day.isoformat() if self.day else f"{self.days}d"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query. Empty text with filters only is allowed (``cat:cs.LG``)."""
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    min_upvotes: int | None = None
+    since: Since | None = None
+
+    @property
+    def has_text(self) -> bool:
+        """True when the query has words or phrases to score relevance on."""
+        return bool(self.words or self.phrases)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing at all was asked."""
+        return self == Query()
+
+    def describe(self) -> str:
+        """The query written back in canonical form (used as a topic's display name)."""
+        parts: list[str] = list(self.words)
+        parts += [f'"{p}"' for p in self.phrases]
+        parts += [f'-"{e}"' if " " in e else f"-{e}" for e in self.excluded]
+        parts += [f'author:"{a}"' if " " in a else f"author:{a}" for a in self.authors]
+        parts += [f'org:"{o}"' if " " in o else f"org:{o}" for o in self.orgs]
+        parts += [f"cat:{c}" for c in self.categories]
+        if self.min_upvotes is not None:
+            parts.append(f"min-upvotes:{self.min_upvotes}")
+        if self.since is not None:
+            parts.append(f"since:{self.since}")
+        return " ".join(parts)
+
+
+_QUOTES = '"“”'
+
+
+def _split(text: str) -> list[str]:
+    """Split on whitespace outside quotes, keeping quotes in the raw tokens."""
+    tokens: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        while i < n and not text[i].isspace():
+            if text[i] in _QUOTES:
+                close = next((j for j in range(i + 1, n) if text[j] in _QUOTES), -1)
+                if close == -1:
+                    raise QuerySyntaxError(
+                        f"The quote that starts at “{text[i : i + 20]}” is never closed."
+                    )
+                i = close + 1
+            else:
+                i += 1
+        tokens.append(text[start:i])
+    return tokens
+
+
+def _unquote(raw: str) -> tuple[str, bool]:
+    """Drop quote characters; say whether there were any."""
+    stripped = "".join(ch for ch in raw if ch not in _QUOTES)
+    return stripped, stripped != raw
+
+
+def _parse_since(value: str) -> Since:
+    value = value.strip().lower()
+    match = _SINCE_DAYS.match(value)
+    if match:
+        amount = int(match.group(1))
+        days = amount * {"d": 1, "w": 7, "m": 30, "y": 365}[match.group(2)]
+        return Since(days=min(days, 36500))
+    try:
+        return Since(day=date.fromisoformat(value))
+    except ValueError:
+        raise QuerySyntaxError(
+            f"since:{value} is not a period: use a number of days like since:7d, "
+            "or a date like since:2026-01-31."
+        ) from None
+
+
+def parse_query(text: str) -> Query:
+    """Parse ``text`` into a :class:`Query`; raise :class:`QuerySyntaxError` on mistakes."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QuerySyntaxError(f"That query is too long (at most {MAX_QUERY_CHARS} characters).")
+    words: list[str] = []
+    phrases: list[str] = []
+    excluded: list[str] = []
+    authors: list[str] = []
+    orgs: list[str] = []
+    categories: list[str] = []
+    min_upvotes: int | None = None
+    since: Since | None = None
+    for raw in _split(text):
+        negative = raw.startswith("-") and len(raw) > 1
+        body = raw[1:] if negative else raw
+        match = _FILTER.match(body)
+        if match and not negative:
+            key = match.group(1).lower()
+            value = " ".join(_unquote(match.group(2))[0].split())
+            if key not in _FILTER_KEYS:
+                raise QuerySyntaxError(
+                    f"Unknown filter '{key}:'. Filters are {', '.join(FILTERS)}."
+                )
+            if not value:
+                raise QuerySyntaxError(f"{key}: needs a value right after the colon.")
+            if key == "author":
+                authors.append(value)
+            elif key == "org":
+                orgs.append(value)
+            elif key == "cat":
+                if not _CATEGORY.match(value):
+                    raise QuerySyntaxError(
+                        f"cat:{value} is not an arXiv category; categories look like cs.LG."
+                    )
+                categories.append(value)
+            elif key == "min-upvotes":
+                if not value.isdigit() or len(value) > 7:
+                    raise QuerySyntaxError(f"min-upvotes:{value} needs a whole number, e.g. 5.")
+                min_upvotes = int(value)
+            else:
+                since = _parse_since(value)
+            continue
+        unquoted, quoted = _unquote(body)
+        normalised = " ".join(tokenize(unquoted))
+        if not normalised:
+            continue
+        if negative:
+            excluded.append(normalised)
+        elif quoted and " " in normalised:
+            phrases.append(normalised)
+        else:
+            words.extend(normalised.split())
+    return Query(
+        words=tuple(dict.fromkeys(words)),
+        phrases=tuple(dict.fromkeys(phrases)),
+        excluded=tuple(dict.fromkeys(excluded)),
+        authors=tuple(authors),
+        orgs=tuple(orgs),
+        categories=tuple(categories),
+        min_upvotes=min_upvotes,
+        since=since,
+    )

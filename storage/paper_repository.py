@@ -1,0 +1,145 @@
+"""Papers in and out of the database, as core :class:`bot.papers.Paper` values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime
+
+from sqlalchemy import func, or_
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from bot.papers import Paper, merge_papers
+from bot.ports import IngestReport
+from storage.database import session_scope
+from storage.models import PaperRow
+
+_BATCH = 500
+
+
+def row_to_paper(row: PaperRow) -> Paper:
+    """The core value of a stored row."""
+    return Paper(
+        arxiv_id=row.arxiv_id,
+        title=row.title,
+        abstract=row.abstract,
+        authors=tuple(row.authors),
+        version=row.version,
+        published_at=row.published_at,
+        featured_on=row.featured_on,
+        upvotes=row.upvotes,
+        num_comments=row.num_comments,
+        github_repo=row.github_repo,
+        github_stars=row.github_stars,
+        project_page=row.project_page,
+        ai_summary=row.ai_summary,
+        ai_keywords=tuple(row.ai_keywords),
+        organization=row.organization,
+        thumbnail=row.thumbnail,
+        categories=tuple(row.categories),
+        arxiv_comment=row.arxiv_comment,
+        withdrawn=row.withdrawn,
+        sources=frozenset(row.sources),
+        first_seen=row.first_seen,
+        last_seen=row.last_seen,
+    )
+
+
+def _apply(paper: Paper, row: PaperRow) -> None:
+    row.title = paper.title
+    row.abstract = paper.abstract
+    row.authors = list(paper.authors)
+    row.version = paper.version
+    row.published_at = paper.published_at
+    row.featured_on = paper.featured_on
+    row.upvotes = paper.upvotes
+    row.num_comments = paper.num_comments
+    row.github_repo = paper.github_repo
+    row.github_stars = paper.github_stars
+    row.project_page = paper.project_page
+    row.ai_summary = paper.ai_summary
+    row.ai_keywords = list(paper.ai_keywords)
+    row.organization = paper.organization
+    row.thumbnail = paper.thumbnail
+    row.categories = list(paper.categories)
+    row.arxiv_comment = paper.arxiv_comment
+    row.withdrawn = paper.withdrawn
+    row.sources = sorted(paper.sources)
+    row.first_seen = paper.first_seen
+    row.last_seen = paper.last_seen
+
+
+def _dedupe(papers: Sequence[Paper]) -> dict[str, Paper]:
+    """Merge records of the same paper inside one batch (v1 and v2 in the same feed)."""
+    merged: dict[str, Paper] = {}
+    for paper in papers:
+        known = merged.get(paper.arxiv_id)
+        merged[paper.arxiv_id] = merge_papers(known, paper) if known else paper
+    return merged
+
+
+class SqlPaperRepository:
+    """:class:`bot.ports.PaperRepository` on SQLModel; one transaction per batch."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def upsert_papers(self, papers: Sequence[Paper]) -> IngestReport:
+        """Merge ``papers`` into the library; all or nothing, so a failure loses nothing."""
+        now = datetime.now(UTC)
+        incoming = _dedupe(papers)
+        added = updated = 0
+        with session_scope(self._engine) as session:
+            ids = list(incoming)
+            existing: dict[str, PaperRow] = {}
+            for start in range(0, len(ids), _BATCH):
+                chunk = ids[start : start + _BATCH]
+                rows = session.exec(select(PaperRow).where(col(PaperRow.arxiv_id).in_(chunk)))
+                existing.update({row.arxiv_id: row for row in rows})
+            for arxiv_id, paper in incoming.items():
+                row = existing.get(arxiv_id)
+                if row is None:
+                    new_row = PaperRow(arxiv_id=arxiv_id, title=paper.title)
+                    _apply(paper, new_row)
+                    new_row.first_seen = paper.first_seen or now
+                    new_row.last_seen = now
+                    session.add(new_row)
+                    added += 1
+                else:
+                    merged = merge_papers(row_to_paper(row), paper)
+                    _apply(merged, row)
+                    row.last_seen = now
+                    session.add(row)
+                    updated += 1
+        return IngestReport(added=added, updated=updated)
+
+    def get_papers(self, arxiv_ids: Iterable[str]) -> list[Paper]:
+        """The stored papers with these ids, in the order asked (missing ones left out)."""
+        wanted = list(dict.fromkeys(arxiv_ids))
+        found: dict[str, Paper] = {}
+        with session_scope(self._engine) as session:
+            for start in range(0, len(wanted), _BATCH):
+                chunk = wanted[start : start + _BATCH]
+                rows = session.exec(select(PaperRow).where(col(PaperRow.arxiv_id).in_(chunk)))
+                found.update({row.arxiv_id: row_to_paper(row) for row in rows})
+        return [found[i] for i in wanted if i in found]
+
+    def iter_papers(self, *, since: date | None = None) -> Iterator[Paper]:
+        """Every stored paper (or those featured/published on or after ``since``)."""
+        statement = select(PaperRow).order_by(col(PaperRow.arxiv_id))
+        if since is not None:
+            start = datetime(since.year, since.month, since.day, tzinfo=UTC)
+            statement = statement.where(
+                or_(
+                    col(PaperRow.featured_on) >= since,
+                    col(PaperRow.published_at) >= start,
+                )
+            )
+        with session_scope(self._engine) as session:
+            for row in session.exec(statement):
+                yield row_to_paper(row)
+
+    def count(self) -> int:
+        """How many papers the library holds."""
+        with session_scope(self._engine) as session:
+            return int(session.exec(select(func.count()).select_from(PaperRow)).one())
