@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+import storage.all_models  # noqa: F401  # every table, so cleanup empties them all
 from storage.database import make_engine, upgrade
 
 # Real recorded payloads, copied byte-for-byte from shared/fixtures (see PROVENANCE.md there).

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from storage import models  # noqa: F401  # registers the tables on SQLModel.metadata
+from storage import all_models  # noqa: F401  # registers every table on SQLModel.metadata
 
 engine: Engine = context.config.attributes["engine"]
 

@@ -1,0 +1,164 @@
+"""What the core says to chat platforms and hears from them: channels, callers, replies.
+
+Adapters (console, Slack, Discord) translate platform payloads into these values, call the
+core, and render its :class:`Reply` back. Posting goes through :class:`ChatAdapter`; its
+errors tell the core whether to pause a channel, disable a workspace, or try again later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from bot.digest import Digest
+from bot.errors import PaperboyError, UserError
+from bot.ranking import RankedPaper
+
+PLATFORMS = ("console", "slack", "discord")
+_ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+REF_EXAMPLE = "console:general, slack:C0123456, slack:T0123/C0456, discord:1234567890"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRef:
+    """A channel on a platform: ``console:general``, ``slack:T1/C1``, ``discord:123``.
+
+    ``workspace_id`` is the Slack team or Discord guild ("" when unknown or not needed).
+    """
+
+    platform: str
+    channel_id: str
+    workspace_id: str = ""
+    name: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> ChannelRef:
+        """Read a channel reference as written on the CLI; raise a friendly error if wrong."""
+        platform, sep, rest = text.strip().partition(":")
+        platform = platform.lower()
+        if not sep or platform not in PLATFORMS or not rest:
+            raise UserError(
+                f"'{text}' is not a channel reference.", example=f"--channel {REF_EXAMPLE}"
+            )
+        workspace, slash, channel = rest.rpartition("/")
+        if not slash:
+            workspace = ""
+        if not _ID.match(channel) or (workspace and not _ID.match(workspace)):
+            raise UserError(
+                f"'{text}' has characters a channel id cannot have.",
+                example=f"--channel {REF_EXAMPLE}",
+            )
+        name = channel if platform == "console" else None
+        return cls(platform=platform, channel_id=channel, workspace_id=workspace, name=name)
+
+    def __str__(self) -> str:
+        if self.workspace_id:
+            return f"{self.platform}:{self.workspace_id}/{self.channel_id}"
+        return f"{self.platform}:{self.channel_id}"
+
+    @property
+    def display(self) -> str:
+        """``#name`` when the name is known, else the reference."""
+        return f"#{self.name}" if self.name else str(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who ran a command; ``can_manage`` says whether they may change subscriptions."""
+
+    user_id: str
+    can_manage: bool = True
+    display_name: str | None = None
+
+
+class Visibility(StrEnum):
+    """Who sees a reply: only the caller, or the whole channel."""
+
+    EPHEMERAL = "ephemeral"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The core's answer to a command.
+
+    ``text`` is always a complete plain-text answer (≤ 3,000 characters), so an adapter that
+    renders nothing richer is still correct. ``results``/``digest`` let rich adapters render
+    cards; ``announce`` is a line to post in the channel so the team sees a change.
+    """
+
+    text: str
+    visibility: Visibility = Visibility.EPHEMERAL
+    results: tuple[RankedPaper, ...] = ()
+    digest: Digest | None = None
+    announce: str | None = None
+    is_error: bool = False
+
+
+class PostError(PaperboyError):
+    """Posting failed; subclasses say what the core should do about it."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class ChannelUnavailable(PostError):
+    """The bot cannot post here (not in channel, archived, missing permission, unknown
+    channel): pause the channel's subscriptions; do not retry."""
+
+
+class WorkspaceUnavailable(PostError):
+    """The bot's access to the whole workspace/guild is gone (token revoked, removed)."""
+
+
+class TransientPostError(PostError):
+    """Rate limited, 5xx or a timeout after the adapter's own retries: try again later."""
+
+
+class ChatAdapter(Protocol):
+    """Posts digests to one platform. Implementations: console, Slack, Discord."""
+
+    platform: str
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, delivery_key: str) -> str:
+        """Post ``digest`` and return a reference to the message (Slack ts, Discord id).
+
+        ``delivery_key`` identifies this (channel, period) digest; adapters carry it to the
+        platform (Slack message metadata, Discord nonce) so a retry after a crash can be
+        recognised. Raises a :class:`PostError` subclass on failure.
+        """
+        ...
+
+    async def find_posted(self, channel: ChannelRef, delivery_key: str) -> str | None:
+        """The message already posted under ``delivery_key``, if the platform can tell."""
+        ...
+
+
+class FeedbackKind(StrEnum):
+    """The buttons under each paper in a digest."""
+
+    UP = "up"
+    DOWN = "down"
+    MORE = "more"
+
+
+class CommandHandler(Protocol):
+    """The core's entry point for every platform: one grammar, parsed once here.
+
+    ``text`` is what follows ``/papers`` (``subscribe "scaling laws" -vision``,
+    ``search scaling``, ``scaling``, ``list``...). Never raises for bad input: mistakes come
+    back as a :class:`Reply` with ``is_error`` set and a friendly text.
+    """
+
+    async def handle(self, channel: ChannelRef, text: str, caller: Caller) -> Reply:
+        """Run one ``/papers`` command in ``channel`` on behalf of ``caller``."""
+        ...
+
+    async def feedback(
+        self, channel: ChannelRef, paper_id: str, kind: FeedbackKind, caller: Caller
+    ) -> Reply:
+        """Store a button press on a digest paper; "more like this" answers with papers."""
+        ...

@@ -1,0 +1,8 @@
+"""Imports every table module so ``SQLModel.metadata`` knows the whole schema.
+
+Alembic's env and the tests import this; a new table module adds one line here.
+"""
+
+from storage import models
+
+__all__ = ["models"]
