@@ -162,3 +162,16 @@ class CommandHandler(Protocol):
     ) -> Reply:
         """Store a button press on a digest paper; "more like this" answers with papers."""
         ...
+
+
+class ChannelStatus(Protocol):
+    """Lets a platform runtime report lost access it learns about outside a post
+    (Slack ``app_uninstalled``/``tokens_revoked`` events, Discord guild removal)."""
+
+    async def pause_channel(self, channel: ChannelRef, reason: str) -> None:
+        """Pause the channel's subscriptions until someone fixes access (idempotent)."""
+        ...
+
+    async def pause_workspace(self, platform: str, workspace_id: str, reason: str) -> None:
+        """Pause every channel of a workspace/guild (idempotent)."""
+        ...
