@@ -1,38 +1,42 @@
 """The ``paperboy`` command line: fetch papers, search them, print digests, manage the database.
 
-User mistakes print one friendly line and exit non-zero; bugs are logged with their traceback
-and the user gets an apology (never exception text, which could leak a DSN or a token).
+Error handling shared by every command lives in :mod:`adapters.cli_support`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import sys
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import httpx
 import typer
 
-from adapters.composition import Library, configure_logging, open_library
-from adapters.console import render_digest, render_results
-from adapters.settings import Settings
+from adapters import cli_channels
+from adapters.cli_support import (
+    EXIT_BUG,
+    EXIT_SOURCE_DOWN,
+    EXIT_USER_ERROR,
+    _settings,
+    run_guarded,
+)
+from adapters.composition import Library, open_app, open_library
+from bot.chat import ChannelRef
 from bot.digest import Topic, build_digest
-from bot.errors import SourceUnavailable, UserError
+from bot.errors import UserError
 from bot.hf_parse import ParseResult, parse_saved_body
 from bot.hf_period import parse_period
 from bot.hf_source import HuggingFaceSource
+from bot.plain_text import render_digest, render_results
 from bot.query import Since, parse_query
 from storage.database import make_engine, upgrade
 
-log = logging.getLogger("paperboy")
-T = TypeVar("T")
+__all__ = ["EXIT_BUG", "EXIT_SOURCE_DOWN", "EXIT_USER_ERROR", "app", "main", "run_guarded"]
 
 app = typer.Typer(
     help="Paperboy delivers ranked research papers to team channels.",
@@ -45,36 +49,7 @@ fetch_app = typer.Typer(help="Fetch papers from a source into the library.", no_
 app.add_typer(db_app, name="db")
 app.add_typer(fetch_app, name="fetch")
 
-EXIT_USER_ERROR = 1
-EXIT_SOURCE_DOWN = 2
-EXIT_BUG = 70
 SAMPLE_FILES = ("hf_daily_papers_2026-05-08.json", "hf_daily_papers_2026-06-12.json")
-
-
-def _settings() -> Settings:
-    settings = Settings()
-    configure_logging(settings.log_level)
-    return settings
-
-
-def run_guarded(action: Callable[[], T]) -> T:
-    """Run a command body; turn known failures into one clear line and an exit code."""
-    try:
-        return action()
-    except UserError as exc:
-        typer.echo(f"Error: {exc.friendly()}", err=True)
-        raise typer.Exit(EXIT_USER_ERROR) from None
-    except SourceUnavailable as exc:
-        typer.echo(f"Error: {exc.message}", err=True)
-        raise typer.Exit(EXIT_SOURCE_DOWN) from None
-    except (typer.Exit, typer.Abort, KeyboardInterrupt):
-        raise
-    except Exception:
-        log.exception("unexpected failure")
-        typer.echo(
-            "Sorry, something went wrong inside Paperboy; the details are in the log.", err=True
-        )
-        raise typer.Exit(EXIT_BUG) from None
 
 
 @db_app.command("upgrade")
@@ -215,14 +190,23 @@ def search(
 
 @app.command()
 def digest(
-    topic: Annotated[list[str], typer.Option("--topic", help="A topic query; repeat for several.")],
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="A topic query; repeat for several.")
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option("--channel", help="A channel (console:general, slack:C123, discord:42)."),
+    ] = None,
+    post: Annotated[
+        bool, typer.Option("--post", help="Post it through the channel's adapter and record it.")
+    ] = False,
     max_papers: Annotated[int, typer.Option("--max", min=1, max=50)] = 10,
 ) -> None:
-    """Print the digest the console adapter would post for these topics."""
+    """Print a digest for topics, or build (and with --post, post) a channel's digest now."""
     settings = _settings()
 
-    def action() -> None:
-        topics = [Topic(text=t, query=parse_query(t)) for t in topic]
+    def for_topics(topics_text: list[str]) -> None:
+        topics = [Topic(text=t, query=parse_query(t)) for t in topics_text]
         for t in topics:
             if t.query.is_empty:
                 raise UserError(
@@ -234,7 +218,40 @@ def digest(
             )
         typer.echo(render_digest(result))
 
+    def for_channel(ref: ChannelRef) -> None:
+        from adapters.cli_channels import print_reply
+        from bot.chat import Caller
+
+        with open_app(settings) as built:
+            text = "digest" if post else "digest preview"
+            reply = asyncio.run(built.commands.handle(ref, text, Caller(user_id="cli")))
+        print_reply(ref, reply)
+        if reply.is_error:
+            raise typer.Exit(EXIT_USER_ERROR)
+
+    def action() -> None:
+        if channel is not None:
+            if topic:
+                raise UserError("Give either --topic or --channel, not both.")
+            for_channel(ChannelRef.parse(channel))
+        elif topic:
+            if post:
+                raise UserError(
+                    "--post needs --channel: a digest is posted to a channel.",
+                    example="paperboy digest --channel console:general --post",
+                )
+            for_topics(topic)
+        else:
+            raise UserError(
+                "Say what the digest is for.",
+                example="paperboy digest --topic scaling  or  --channel console:general",
+            )
+
     run_guarded(action)
+
+
+app.command("command")(cli_channels.command)
+app.command("serve")(cli_channels.serve)
 
 
 def main() -> None:

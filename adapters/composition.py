@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import os
+import socket
+import uuid
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from adapters.console import ConsoleAdapter
 from adapters.settings import Settings
+from bot.chat import ChatAdapter
+from bot.commands import CommandService
+from bot.digest_runner import DigestRunner
 from bot.ports import Ranker
 from bot.search import ScanRanker
+from storage.channel_repository import SqlChannelRepository
 from storage.database import make_engine, upgrade
 from storage.paper_repository import SqlPaperRepository
 
@@ -25,6 +33,17 @@ class Library:
     ranker: Ranker
 
 
+@dataclass
+class App:
+    """Everything a running Paperboy needs: library, channels, adapters, runner, commands."""
+
+    library: Library
+    channels: SqlChannelRepository
+    adapters: dict[str, ChatAdapter]
+    runner: DigestRunner
+    commands: CommandService
+
+
 @contextmanager
 def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Library]:
     """Open the database (migrated to the newest schema) and the ranker; close them after."""
@@ -36,6 +55,32 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         yield Library(engine=engine, papers=papers, ranker=ScanRanker(papers))
     finally:
         engine.dispose()
+
+
+def worker_name() -> str:
+    """A name for this process in digest claims: host, pid and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+@contextmanager
+def open_app(
+    settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
+) -> Iterator[App]:
+    """Open the library and wire the command service and digest runner to ``adapters``
+    (by default only the console adapter, which needs no account)."""
+    with open_library(settings) as library:
+        chosen: dict[str, ChatAdapter] = dict(adapters or {})
+        chosen.setdefault("console", ConsoleAdapter(output=settings.console_output))
+        channels = SqlChannelRepository(library.engine)
+        runner = DigestRunner(
+            channels,
+            library.ranker,
+            chosen,
+            worker=worker_name(),
+            lease_seconds=settings.claim_lease_seconds,
+        )
+        commands = CommandService(channels, library.papers, library.ranker, runner)
+        yield App(library, channels, chosen, runner, commands)
 
 
 def configure_logging(level: str) -> None:

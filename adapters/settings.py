@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.hf_source import DEFAULT_HF_URL
@@ -16,3 +19,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     hf_url: str = DEFAULT_HF_URL
     log_level: str = "WARNING"
+    console_output: Path | None = None  # console digests appended to this file, not stdout
+    scheduler_tick_seconds: float = Field(default=30.0, gt=0)
+    claim_lease_seconds: float = Field(default=600.0, gt=0)
+    fetch_interval_minutes: float = Field(default=60.0, ge=0)  # 0 = serve does not fetch

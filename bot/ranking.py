@@ -66,6 +66,42 @@ def _contains_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
     return any(list(tokens[i : i + width]) == list(phrase) for i in range(len(tokens) - width + 1))
 
 
+STOPWORDS = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "via",
+        "what",
+        "with",
+    )
+)
+
+
+def content_stems(words: Sequence[str]) -> list[str]:
+    """Stems of the query words that carry meaning; stopwords only when nothing else is left
+    (so "mixture of experts" needs "mixture" and "experts", not "of")."""
+    content = [w for w in words if w not in STOPWORDS] or list(words)
+    return list(dict.fromkeys(s for w in content for s in stems(w)))
+
+
 def passes_filters(paper: Paper, query: Query, now: datetime) -> bool:
     """Whether ``paper`` satisfies the query's filters and exclusions (not its words)."""
     if paper.withdrawn:
@@ -201,7 +237,7 @@ def rank_papers(
         return []
     docs = [paper_fields(p) for p in candidates]
     stats = _Bm25(docs)
-    words = [stems(w)[0] for w in query.words if stems(w)]
+    words = content_stems(query.words)
     phrases = [stems(p) for p in query.phrases]
     ranked: list[RankedPaper] = []
     for paper, doc in zip(candidates, docs, strict=True):
@@ -223,12 +259,19 @@ def _relevance(
     phrases: list[list[str]],
     stats: _Bm25,
 ) -> tuple[float, str | None]:
-    """BM25 over the weighted fields; 0 unless every word and phrase matches somewhere."""
+    """BM25 over the weighted fields; 0 unless every word and phrase matches somewhere.
+
+    The matched field (for the reason line) is the one covering most of the query, so
+    "title matches" is only said when the title really carries the topic.
+    """
     per_field = dict.fromkeys(FIELD_WEIGHTS, 0.0)
+    coverage = dict.fromkeys(FIELD_WEIGHTS, 0)
     for term in words:
         term_total = 0.0
         for name, weight in FIELD_WEIGHTS.items():
             part = weight * stats.field_score(term, doc[name], name)
+            if part > 0:
+                coverage[name] += 1
             per_field[name] += part
             term_total += part
         if term_total == 0:
@@ -239,8 +282,9 @@ def _relevance(
             return 0.0, None
         for name in hit:
             per_field[name] += FIELD_WEIGHTS[name] * sum(stats.idf(t) for t in phrase)
+            coverage[name] += len(phrase)
     total = sum(per_field.values())
     if total <= 0:
         return 0.0, None
-    matched = max(per_field, key=lambda n: (per_field[n] / FIELD_WEIGHTS[n] > 0, FIELD_WEIGHTS[n]))
+    matched = max(FIELD_WEIGHTS, key=lambda n: (coverage[n], FIELD_WEIGHTS[n]))
     return total, matched

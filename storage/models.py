@@ -53,10 +53,13 @@ class ChannelRow(SQLModel, table=True):
     schedule_time: str = Field(default="09:00", max_length=5)  # HH:MM local
     schedule_weekday: int | None = None  # 0 = Monday, for weekly
     timezone: str = Field(default="UTC", max_length=64)
+    schedule_updated_at: datetime | None = None  # no catch-up for slots before this
     max_papers: int = 5
     min_upvotes: int | None = None
+    window_days: int | None = 14  # only papers featured/published this recently; None = all
     empty_mode: str = Field(default="explain", max_length=10)  # explain | quiet
     paused_reason: str | None = Field(default=None, sa_column=Column(Text))
+    paused_at: datetime | None = None
     created_at: datetime
 
 
@@ -81,12 +84,18 @@ class DigestRow(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     channel_pk: int = Field(foreign_key="channels.id", index=True, ondelete="CASCADE")
-    period_key: str = Field(max_length=64)  # e.g. "2026-11-26" or "manual:<uuid>"
-    status: str = Field(default="pending", max_length=20)
+    period_key: str = Field(max_length=64)  # e.g. "2026-11-26" or "manual:<timestamp>"
+    status: str = Field(
+        default="claimed", max_length=20
+    )  # claimed|posting|posted|empty|skipped|failed
     attempts: int = 0
+    claimed_by: str | None = Field(default=None, max_length=100)
     claimed_at: datetime | None = None
+    scheduled_for: datetime | None = None
+    planned_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     posted_at: datetime | None = None
     message_ref: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime
 
 
@@ -101,3 +110,29 @@ class DeliveryRow(SQLModel, table=True):
     paper_id: str = Field(foreign_key="papers.arxiv_id", max_length=64, index=True)
     digest_pk: int | None = Field(default=None, foreign_key="digests.id", ondelete="SET NULL")
     delivered_at: datetime
+
+
+class FeedbackRow(SQLModel, table=True):
+    """A 👍 / 👎 / "more like this" press on a paper in a channel, one per user and kind."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("channel_pk", "paper_id", "user_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel_pk: int = Field(foreign_key="channels.id", index=True, ondelete="CASCADE")
+    paper_id: str = Field(max_length=64)
+    user_id: str = Field(max_length=64)
+    kind: str = Field(max_length=10)  # up | down | more
+    created_at: datetime
+
+
+class SourceStatusRow(SQLModel, table=True):
+    """The last fetch outcome of each paper source, so an empty digest can say a source was
+    down instead of going silent."""
+
+    __tablename__ = "source_status"
+
+    source: str = Field(primary_key=True, max_length=40)
+    last_ok_at: datetime | None = None
+    last_error_at: datetime | None = None
+    last_error: str | None = Field(default=None, sa_column=Column(Text))

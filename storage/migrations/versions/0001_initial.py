@@ -1,8 +1,8 @@
-"""papers, channels, subscriptions, digests, deliveries
+"""initial schema
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 05:05:30.095562
+Create Date: 2026-11-26 05:10:57.580250
 """
 
 from collections.abc import Sequence
@@ -30,10 +30,13 @@ def upgrade() -> None:
         sa.Column("schedule_time", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
         sa.Column("schedule_weekday", sa.Integer(), nullable=True),
         sa.Column("timezone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("schedule_updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("max_papers", sa.Integer(), nullable=False),
         sa.Column("min_upvotes", sa.Integer(), nullable=True),
+        sa.Column("window_days", sa.Integer(), nullable=True),
         sa.Column("empty_mode", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("paused_reason", sa.Text(), nullable=True),
+        sa.Column("paused_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("platform", "workspace_id", "channel_id"),
@@ -69,15 +72,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_papers_published_at"), ["published_at"], unique=False)
 
     op.create_table(
+        "source_status",
+        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("last_ok_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("last_error_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("source"),
+    )
+    op.create_table(
         "digests",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("channel_pk", sa.Integer(), nullable=False),
         sa.Column("period_key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("claimed_by", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("claimed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("scheduled_for", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("planned_ids", sa.JSON(), nullable=False),
         sa.Column("posted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("message_ref", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["channel_pk"], ["channels.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
@@ -85,6 +100,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("digests", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_digests_channel_pk"), ["channel_pk"], unique=False)
+
+    op.create_table(
+        "feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel_pk", sa.Integer(), nullable=False),
+        sa.Column("paper_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("user_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["channel_pk"], ["channels.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("channel_pk", "paper_id", "user_id", "kind"),
+    )
+    with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_feedback_channel_pk"), ["channel_pk"], unique=False)
 
     op.create_table(
         "subscriptions",
@@ -136,10 +166,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_subscriptions_channel_pk"))
 
     op.drop_table("subscriptions")
+    with op.batch_alter_table("feedback", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feedback_channel_pk"))
+
+    op.drop_table("feedback")
     with op.batch_alter_table("digests", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_digests_channel_pk"))
 
     op.drop_table("digests")
+    op.drop_table("source_status")
     with op.batch_alter_table("papers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_papers_published_at"))
         batch_op.drop_index(batch_op.f("ix_papers_featured_on"))

@@ -1,0 +1,74 @@
+"""``paperboy serve``: the scheduler, the periodic fetch, and the enabled chat platforms.
+
+Every replica runs the same process; the digest claim makes each (channel, period) post once.
+SIGTERM/SIGINT stop it cleanly: the current tick finishes, connections close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import httpx
+
+from adapters.composition import App
+from adapters.settings import Settings
+from bot.errors import SourceUnavailable
+from bot.hf_period import HfPeriod
+from bot.hf_source import HuggingFaceSource
+from bot.metrics import PAPERS_INGESTED, SOURCE_ERRORS
+from bot.scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+
+async def fetch_once(app: App, settings: Settings) -> None:
+    """Fetch the latest HF day, store it, and record the outcome for empty-digest reasons."""
+    now = datetime.now(UTC)
+    try:
+        async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as client:
+            result = await HuggingFaceSource(client, settings.hf_url).fetch(HfPeriod("latest"))
+    except SourceUnavailable as exc:
+        SOURCE_ERRORS.labels("huggingface").inc()
+        log.warning("fetch failed: %s", exc.message)
+        await asyncio.to_thread(app.channels.record_source_result, "Hugging Face", exc.message, now)
+        return
+    report = await asyncio.to_thread(app.library.papers.upsert_papers, result.papers)
+    PAPERS_INGESTED.labels("huggingface").inc(report.added + report.updated)
+    await asyncio.to_thread(app.channels.record_source_result, "Hugging Face", None, now)
+    log.info("fetched %d papers (%d new)", len(result.papers), report.added)
+
+
+async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None:
+    interval = settings.fetch_interval_minutes * 60
+    while not stop.is_set():
+        try:
+            await fetch_once(app, settings)
+        except Exception:
+            log.exception("fetch failed unexpectedly; trying again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def serve(app: App, settings: Settings, *, platforms: Sequence[str]) -> None:
+    """Run until SIGTERM/SIGINT: scheduler, fetch loop, and the platforms' connections."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    scheduler = Scheduler(app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds)
+    tasks = [asyncio.create_task(scheduler.run(stop), name="scheduler")]
+    if settings.fetch_interval_minutes > 0:
+        tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
+    log.info("serving %s", ", ".join(platforms))
+    try:
+        await stop.wait()
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)

@@ -1,0 +1,477 @@
+"""Channels, subscriptions, digests and deliveries in the database (``bot.channels`` values).
+
+The digest claim (see ``bot/digest_runner.py`` for the design) lives here because it is a
+database protocol: ``INSERT … ON CONFLICT DO NOTHING`` on the unique (channel, period) key to
+claim, and a compare-and-set ``UPDATE`` on the attempt counter to take over a dead worker's
+claim. Both are single statements, atomic on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.channels import (
+    ChannelSettings,
+    Claim,
+    LastDigest,
+    SeenElsewhere,
+    Subscription,
+)
+from bot.chat import ChannelRef
+from bot.schedule import ScheduleSpec
+from storage.database import session_scope
+from storage.models import (
+    ChannelRow,
+    DeliveryRow,
+    DigestRow,
+    FeedbackRow,
+    SourceStatusRow,
+    SubscriptionRow,
+)
+
+MAX_ATTEMPTS = 5
+_SETTINGS = frozenset({"max_papers", "min_upvotes", "window_days", "empty_mode"})
+_DONE = frozenset({"posted", "empty", "skipped", "failed"})
+
+
+def _insert(engine: Engine, table: Any) -> Any:
+    """A dialect insert that supports ``on_conflict_do_nothing`` (SQLite and PostgreSQL)."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+class SqlChannelRepository:
+    """:class:`bot.channels.ChannelRepository` on SQLModel."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- channels ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _find(session: Session, ref: ChannelRef) -> ChannelRow | None:
+        return session.exec(
+            select(ChannelRow).where(
+                ChannelRow.platform == ref.platform,
+                ChannelRow.workspace_id == ref.workspace_id,
+                ChannelRow.channel_id == ref.channel_id,
+            )
+        ).first()
+
+    @staticmethod
+    def _settings(session: Session, row: ChannelRow) -> ChannelSettings:
+        subs = session.exec(
+            select(SubscriptionRow)
+            .where(SubscriptionRow.channel_pk == row.id)
+            .order_by(col(SubscriptionRow.id))
+        ).all()
+        return _to_settings(row, subs)
+
+    def get_channel(self, ref: ChannelRef) -> ChannelSettings | None:
+        """The channel, or None when nothing was ever stored for it."""
+        with session_scope(self._engine) as session:
+            row = self._find(session, ref)
+            return self._settings(session, row) if row else None
+
+    def _ensure(self, session: Session, ref: ChannelRef, now: datetime) -> ChannelRow:
+        row = self._find(session, ref)
+        if row is None:
+            stmt = (
+                _insert(self._engine, ChannelRow)
+                .values(
+                    platform=ref.platform,
+                    workspace_id=ref.workspace_id,
+                    channel_id=ref.channel_id,
+                    name=ref.name,
+                    schedule="off",
+                    schedule_time="09:00",
+                    timezone="UTC",
+                    max_papers=5,
+                    window_days=14,
+                    empty_mode="explain",
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+            )
+            session.execute(stmt)  # a replica creating the same channel at once is fine
+            row = self._find(session, ref)
+            assert row is not None
+        elif ref.name and row.name != ref.name:
+            row.name = ref.name
+            session.add(row)
+        return row
+
+    def ensure_channel(self, ref: ChannelRef, now: datetime) -> ChannelSettings:
+        """The channel, created with default settings if new (its name kept current)."""
+        with session_scope(self._engine) as session:
+            return self._settings(session, self._ensure(session, ref, now))
+
+    def add_topic(self, ref: ChannelRef, text: str, now: datetime) -> bool:
+        """Subscribe; False when the channel already follows exactly this topic."""
+        with session_scope(self._engine) as session:
+            row = self._ensure(session, ref, now)
+            result = session.execute(
+                _insert(self._engine, SubscriptionRow)
+                .values(channel_pk=row.id, query=text, options={}, created_at=now)
+                .on_conflict_do_nothing()
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+
+    def remove_topic(self, ref: ChannelRef, text: str) -> bool:
+        """Unsubscribe; False when the channel does not follow it."""
+        with session_scope(self._engine) as session:
+            row = self._find(session, ref)
+            if row is None:
+                return False
+            sub = session.exec(
+                select(SubscriptionRow).where(
+                    SubscriptionRow.channel_pk == row.id,
+                    func.lower(SubscriptionRow.query) == text.lower(),
+                )
+            ).first()
+            if sub is None:
+                return False
+            session.delete(sub)
+            return True
+
+    def set_schedule(self, ref: ChannelRef, spec: ScheduleSpec, now: datetime) -> None:
+        """Store a new schedule and when it changed (old slots are never caught up)."""
+        with session_scope(self._engine) as session:
+            row = self._ensure(session, ref, now)
+            row.schedule = spec.kind
+            row.schedule_time = f"{spec.at:%H:%M}"
+            row.schedule_weekday = spec.weekday
+            row.timezone = spec.timezone
+            row.schedule_updated_at = now
+            session.add(row)
+
+    def update_settings(self, ref: ChannelRef, now: datetime, **changes: object) -> None:
+        """Change max_papers, min_upvotes, window_days or empty_mode."""
+        unknown = set(changes) - _SETTINGS
+        if unknown:
+            raise ValueError(f"unknown settings {sorted(unknown)}")
+        with session_scope(self._engine) as session:
+            row = self._ensure(session, ref, now)
+            for key, value in changes.items():
+                setattr(row, key, value)
+            session.add(row)
+
+    def set_paused(self, ref: ChannelRef, reason: str | None, now: datetime) -> None:
+        """Pause (reason given) or resume (None) a channel."""
+        with session_scope(self._engine) as session:
+            row = self._ensure(session, ref, now)
+            row.paused_reason = reason
+            row.paused_at = now if reason else None
+            session.add(row)
+
+    def pause_workspace(self, platform: str, workspace_id: str, reason: str, now: datetime) -> int:
+        """Pause every channel of a workspace; return how many."""
+        with session_scope(self._engine) as session:
+            result = session.execute(
+                update(ChannelRow)
+                .where(
+                    col(ChannelRow.platform) == platform,
+                    col(ChannelRow.workspace_id) == workspace_id,
+                )
+                .values(paused_reason=reason, paused_at=now)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+
+    def scheduled_channels(self) -> list[ChannelSettings]:
+        """Channels with a schedule, not paused, following at least one topic."""
+        with session_scope(self._engine) as session:
+            rows = session.exec(
+                select(ChannelRow).where(
+                    ChannelRow.schedule != "off", col(ChannelRow.paused_reason).is_(None)
+                )
+            ).all()
+            by_pk = {row.id: row for row in rows}
+            subs: dict[int, list[SubscriptionRow]] = {}
+            if by_pk:
+                for sub in session.exec(
+                    select(SubscriptionRow)
+                    .where(col(SubscriptionRow.channel_pk).in_(list(by_pk)))
+                    .order_by(col(SubscriptionRow.id))
+                ):
+                    subs.setdefault(sub.channel_pk, []).append(sub)
+            return [_to_settings(row, subs[pk]) for pk, row in by_pk.items() if pk in subs]
+
+    # -- deliveries -------------------------------------------------------------------------
+
+    def delivered_ids(self, channel_pk: int) -> set[str]:
+        """Papers already posted to the channel."""
+        with session_scope(self._engine) as session:
+            return set(
+                session.exec(
+                    select(DeliveryRow.paper_id).where(DeliveryRow.channel_pk == channel_pk)
+                )
+            )
+
+    def seen_elsewhere(
+        self, channel: ChannelSettings, paper_ids: Sequence[str]
+    ) -> dict[str, SeenElsewhere]:
+        """Where else in the workspace each paper was already posted (latest)."""
+        if not paper_ids:
+            return {}
+        with session_scope(self._engine) as session:
+            rows = session.exec(
+                select(
+                    DeliveryRow.paper_id,
+                    ChannelRow.name,
+                    ChannelRow.channel_id,
+                    DeliveryRow.delivered_at,
+                )
+                .join(ChannelRow, col(ChannelRow.id) == col(DeliveryRow.channel_pk))
+                .where(
+                    ChannelRow.platform == channel.ref.platform,
+                    ChannelRow.workspace_id == channel.ref.workspace_id,
+                    ChannelRow.id != channel.pk,
+                    col(DeliveryRow.paper_id).in_(list(paper_ids)),
+                )
+            ).all()
+        found: dict[str, SeenElsewhere] = {}
+        for paper_id, name, channel_id, at in rows:
+            if paper_id not in found or found[paper_id].at < at:
+                found[paper_id] = SeenElsewhere(channel=f"#{name or channel_id}", at=at)
+        return found
+
+    def last_digest(self, channel_pk: int) -> LastDigest | None:
+        """The channel's most recent posted digest, if any."""
+        with session_scope(self._engine) as session:
+            row = session.exec(
+                select(DigestRow)
+                .where(DigestRow.channel_pk == channel_pk, col(DigestRow.posted_at).is_not(None))
+                .order_by(col(DigestRow.posted_at).desc())
+            ).first()
+            if row is None:
+                return None
+            return LastDigest(row.period_key, row.status, row.posted_at, len(row.planned_ids))
+
+    # -- the claim --------------------------------------------------------------------------
+
+    def claim_digest(
+        self,
+        channel_pk: int,
+        period_key: str,
+        *,
+        worker: str,
+        now: datetime,
+        lease_seconds: float,
+        scheduled_for: datetime | None,
+    ) -> Claim | None:
+        """Own the (channel, period) digest, or None when done or owned by a live worker."""
+        with session_scope(self._engine) as session:
+            existing = session.exec(
+                select(DigestRow).where(
+                    DigestRow.channel_pk == channel_pk, DigestRow.period_key == period_key
+                )
+            ).first()
+            if existing is None:
+                inserted = session.execute(
+                    _insert(self._engine, DigestRow)
+                    .values(
+                        channel_pk=channel_pk,
+                        period_key=period_key,
+                        status="claimed",
+                        attempts=1,
+                        claimed_by=worker,
+                        claimed_at=now,
+                        scheduled_for=scheduled_for,
+                        planned_ids=[],
+                        created_at=now,
+                    )
+                    .on_conflict_do_nothing()
+                    .returning(DigestRow.id)
+                ).first()
+                return Claim(digest_pk=inserted[0], period_key=period_key) if inserted else None
+            if existing.status in _DONE:
+                return None
+            stale = existing.claimed_at is None or existing.claimed_at < now - timedelta(
+                seconds=lease_seconds
+            )
+            if existing.status in ("claimed", "posting") and not stale:
+                return None
+            if existing.status == "retry" and existing.attempts >= MAX_ATTEMPTS:
+                existing.status = "failed"
+                session.add(existing)
+                return None
+            won = session.execute(
+                update(DigestRow)
+                .where(
+                    and_(
+                        col(DigestRow.id) == existing.id,
+                        col(DigestRow.attempts) == existing.attempts,
+                        col(DigestRow.status) == existing.status,
+                    )
+                )
+                .values(
+                    status="claimed",
+                    claimed_by=worker,
+                    claimed_at=now,
+                    attempts=existing.attempts + 1,
+                )
+            )
+            if not won.rowcount:  # type: ignore[attr-defined]  # CursorResult
+                return None
+            assert existing.id is not None
+            return Claim(
+                digest_pk=existing.id,
+                period_key=period_key,
+                recovering=existing.status == "posting",
+                planned_ids=tuple(existing.planned_ids),
+            )
+
+    def mark_posting(
+        self, digest_pk: int, worker: str, paper_ids: Sequence[str], now: datetime
+    ) -> bool:
+        """Record the planned papers right before posting; False if the claim was lost."""
+        with session_scope(self._engine) as session:
+            result = session.execute(
+                update(DigestRow)
+                .where(
+                    col(DigestRow.id) == digest_pk,
+                    col(DigestRow.claimed_by) == worker,
+                    col(DigestRow.status) == "claimed",
+                )
+                .values(status="posting", planned_ids=list(paper_ids), claimed_at=now)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+
+    def mark_posted(
+        self,
+        digest_pk: int,
+        channel_pk: int,
+        paper_ids: Sequence[str],
+        message_ref: str,
+        now: datetime,
+    ) -> None:
+        """Record the post and its deliveries in one transaction."""
+        with session_scope(self._engine) as session:
+            session.execute(
+                update(DigestRow)
+                .where(col(DigestRow.id) == digest_pk)
+                .values(
+                    status="posted" if paper_ids else "empty",
+                    posted_at=now,
+                    message_ref=message_ref[:200],
+                    planned_ids=list(paper_ids),
+                )
+            )
+            if paper_ids:
+                session.execute(
+                    _insert(self._engine, DeliveryRow)
+                    .values(
+                        [
+                            {
+                                "channel_pk": channel_pk,
+                                "paper_id": paper_id,
+                                "digest_pk": digest_pk,
+                                "delivered_at": now,
+                            }
+                            for paper_id in paper_ids
+                        ]
+                    )
+                    .on_conflict_do_nothing()
+                )
+
+    def mark_finished(self, digest_pk: int, status: str, note: str | None, now: datetime) -> None:
+        """Record an outcome without deliveries: skipped, retry or failed."""
+        with session_scope(self._engine) as session:
+            session.execute(
+                update(DigestRow)
+                .where(col(DigestRow.id) == digest_pk)
+                .values(status=status, note=note, claimed_at=now)
+            )
+
+    # -- feedback and sources ---------------------------------------------------------------
+
+    def record_feedback(
+        self, ref: ChannelRef, paper_id: str, user_id: str, kind: str, now: datetime
+    ) -> bool:
+        """Store a button press once per (user, paper, kind); False if already stored."""
+        with session_scope(self._engine) as session:
+            row = self._ensure(session, ref, now)
+            result = session.execute(
+                _insert(self._engine, FeedbackRow)
+                .values(
+                    channel_pk=row.id, paper_id=paper_id, user_id=user_id, kind=kind, created_at=now
+                )
+                .on_conflict_do_nothing()
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+
+    def feedback_counts(self, ref: ChannelRef) -> dict[tuple[str, str], int]:
+        """(paper id, kind) → number of presses in the channel."""
+        with session_scope(self._engine) as session:
+            row = self._find(session, ref)
+            if row is None:
+                return {}
+            rows = session.exec(
+                select(FeedbackRow.paper_id, FeedbackRow.kind, func.count())
+                .where(FeedbackRow.channel_pk == row.id)
+                .group_by(col(FeedbackRow.paper_id), col(FeedbackRow.kind))
+            ).all()
+            return {(paper_id, kind): int(count) for paper_id, kind, count in rows}
+
+    def record_source_result(self, source: str, error: str | None, now: datetime) -> None:
+        """Remember a fetch outcome so empty digests can name a source that is down."""
+        with session_scope(self._engine) as session:
+            row = session.get(SourceStatusRow, source) or SourceStatusRow(source=source)
+            if error is None:
+                row.last_ok_at = now
+            else:
+                row.last_error_at = now
+                row.last_error = error
+            session.add(row)
+
+    def source_problem(self, since: datetime) -> str | None:
+        """A sentence naming a source that failed since ``since`` without recovering."""
+        with session_scope(self._engine) as session:
+            for row in session.exec(select(SourceStatusRow).order_by(col(SourceStatusRow.source))):
+                failed = row.last_error_at is not None and row.last_error_at >= since
+                recovered = (
+                    row.last_ok_at is not None
+                    and row.last_error_at is not None
+                    and (row.last_ok_at > row.last_error_at)
+                )
+                if failed and not recovered:
+                    assert row.last_error_at is not None
+                    return (
+                        f"{row.source} could not be reached "
+                        f"(last tried {row.last_error_at:%a %H:%M} UTC)."
+                    )
+        return None
+
+
+def _to_settings(row: ChannelRow, subs: Sequence[SubscriptionRow]) -> ChannelSettings:
+    hour, minute = (int(part) for part in row.schedule_time.split(":"))
+    assert row.id is not None
+    return ChannelSettings(
+        pk=row.id,
+        ref=ChannelRef(
+            platform=row.platform,
+            channel_id=row.channel_id,
+            workspace_id=row.workspace_id,
+            name=row.name,
+        ),
+        schedule=ScheduleSpec(
+            kind=row.schedule,
+            at=time(hour, minute),
+            weekday=row.schedule_weekday,
+            timezone=row.timezone,
+        ),
+        schedule_updated_at=row.schedule_updated_at,
+        max_papers=row.max_papers,
+        min_upvotes=row.min_upvotes,
+        window_days=row.window_days,
+        empty_mode=row.empty_mode,
+        paused_reason=row.paused_reason,
+        topics=tuple(Subscription(position=i, text=s.query) for i, s in enumerate(subs, 1)),
+    )
