@@ -11,14 +11,16 @@ raises :class:`QuerySyntaxError`, whose message names the problem and shows an e
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import snowballstemmer
 
 from bot.errors import UserError
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMERS = threading.local()  # snowball stemmers keep state: one per thread
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FILTER = re.compile(r"^([a-zA-Z][a-zA-Z\-]*):(.*)$", re.DOTALL)
 _SINCE_DAYS = re.compile(r"^(\d{1,4})([dwmy])$")
@@ -41,9 +43,13 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The English Snowball stem of one lower-case word."""
-    return str(_STEMMER.stemWord(word))
+    """The English Snowball stem of one lower-case word (cached: vocabularies are small)."""
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return str(stemmer.stemWord(word))
 
 
 def stems(text: str) -> list[str]:

@@ -117,12 +117,13 @@ class SqlChannelRepository:
         """Subscribe; False when the channel already follows exactly this topic."""
         with session_scope(self._engine) as session:
             row = self._ensure(session, ref, now)
-            result = session.execute(
+            inserted = session.execute(
                 _insert(self._engine, SubscriptionRow)
                 .values(channel_pk=row.id, query=text, options={}, created_at=now)
                 .on_conflict_do_nothing()
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+                .returning(col(SubscriptionRow.id))
+            ).first()
+            return inserted is not None
 
     def remove_topic(self, ref: ChannelRef, text: str) -> bool:
         """Unsubscribe; False when the channel does not follow it."""
@@ -181,8 +182,9 @@ class SqlChannelRepository:
                     col(ChannelRow.workspace_id) == workspace_id,
                 )
                 .values(paused_reason=reason, paused_at=now)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+                .returning(col(ChannelRow.id))
+            ).all()
+            return len(result)
 
     def scheduled_channels(self) -> list[ChannelSettings]:
         """Channels with a schedule, not paused, following at least one topic."""
@@ -288,7 +290,7 @@ class SqlChannelRepository:
                         created_at=now,
                     )
                     .on_conflict_do_nothing()
-                    .returning(DigestRow.id)
+                    .returning(col(DigestRow.id))
                 ).first()
                 return Claim(digest_pk=inserted[0], period_key=period_key) if inserted else None
             if existing.status in _DONE:
@@ -302,6 +304,9 @@ class SqlChannelRepository:
                 existing.status = "failed"
                 session.add(existing)
                 return None
+            # Read before the UPDATE: the ORM refreshes ``existing`` with the new values.
+            digest_pk, was_posting = existing.id, existing.status == "posting"
+            planned = tuple(existing.planned_ids)
             won = session.execute(
                 update(DigestRow)
                 .where(
@@ -317,15 +322,16 @@ class SqlChannelRepository:
                     claimed_at=now,
                     attempts=existing.attempts + 1,
                 )
-            )
-            if not won.rowcount:  # type: ignore[attr-defined]  # CursorResult
+                .returning(col(DigestRow.id))
+            ).first()
+            if won is None:
                 return None
-            assert existing.id is not None
+            assert digest_pk is not None
             return Claim(
-                digest_pk=existing.id,
+                digest_pk=digest_pk,
                 period_key=period_key,
-                recovering=existing.status == "posting",
-                planned_ids=tuple(existing.planned_ids),
+                recovering=was_posting,
+                planned_ids=planned,
             )
 
     def mark_posting(
@@ -341,8 +347,9 @@ class SqlChannelRepository:
                     col(DigestRow.status) == "claimed",
                 )
                 .values(status="posting", planned_ids=list(paper_ids), claimed_at=now)
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+                .returning(col(DigestRow.id))
+            ).first()
+            return result is not None
 
     def mark_posted(
         self,
@@ -398,14 +405,15 @@ class SqlChannelRepository:
         """Store a button press once per (user, paper, kind); False if already stored."""
         with session_scope(self._engine) as session:
             row = self._ensure(session, ref, now)
-            result = session.execute(
+            inserted = session.execute(
                 _insert(self._engine, FeedbackRow)
                 .values(
                     channel_pk=row.id, paper_id=paper_id, user_id=user_id, kind=kind, created_at=now
                 )
                 .on_conflict_do_nothing()
-            )
-            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
+                .returning(col(FeedbackRow.id))
+            ).first()
+            return inserted is not None
 
     def feedback_counts(self, ref: ChannelRef) -> dict[tuple[str, str], int]:
         """(paper id, kind) → number of presses in the channel."""
