@@ -30,8 +30,13 @@ async def fetch_once(app: App, settings: Settings) -> None:
     """Fetch the latest HF day, store it, and record the outcome for empty-digest reasons."""
     now = datetime.now(UTC)
     try:
-        async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as client:
-            result = await HuggingFaceSource(client, settings.hf_url).fetch(HfPeriod("latest"))
+        async with httpx.AsyncClient(
+            timeout=settings.source_timeout_seconds, follow_redirects=True
+        ) as client:
+            source = HuggingFaceSource(
+                client, settings.hf_url, initial_wait=settings.source_retry_initial_seconds
+            )
+            result = await source.fetch(HfPeriod("latest"))
     except SourceUnavailable as exc:
         SOURCE_ERRORS.labels("huggingface").inc()
         log.warning("fetch failed: %s", exc.message)

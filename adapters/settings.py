@@ -23,3 +23,5 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=30.0, gt=0)
     claim_lease_seconds: float = Field(default=600.0, gt=0)
     fetch_interval_minutes: float = Field(default=60.0, ge=0)  # 0 = serve does not fetch
+    source_timeout_seconds: float = Field(default=30.0, gt=0)
+    source_retry_initial_seconds: float = Field(default=1.0, ge=0)
