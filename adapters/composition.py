@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from adapters import logging_setup
+from adapters.logging_setup import LogFormat
 from adapters.settings import Settings
 from bot.ports import Ranker
 from bot.search import ScanRanker
@@ -38,8 +39,6 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         engine.dispose()
 
 
-def configure_logging(level: str) -> None:
-    """Plain one-line log events on stderr."""
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def configure_logging(level: str, fmt: LogFormat = "text") -> None:
+    """One scrubbed event per line on stderr (see :mod:`adapters.logging_setup`)."""
+    logging_setup.configure_logging(level, fmt)
