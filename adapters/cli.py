@@ -20,6 +20,7 @@ from typing import Annotated, TypeVar
 import httpx
 import typer
 
+from adapters.cli_doctor import doctor
 from adapters.composition import Library, configure_logging, open_library
 from adapters.console import render_digest, render_results
 from adapters.settings import Settings
@@ -44,6 +45,7 @@ db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 fetch_app = typer.Typer(help="Fetch papers from a source into the library.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(fetch_app, name="fetch")
+app.command()(doctor)
 
 EXIT_USER_ERROR = 1
 EXIT_SOURCE_DOWN = 2
