@@ -260,7 +260,7 @@ def database_checks(settings: Settings) -> list[CheckResult]:
     reached = _ok("database", f"reached {shown}")
     if problem is None:
         return [reached, _ok("migrations", "the schema is current")]
-    return [reached, _fail("migrations", problem.split(";")[0], "run `paperboy db upgrade`")]
+    return [reached, _fail("migrations", problem, "run `paperboy db upgrade`")]
 
 
 def _sqlite_file(url: str) -> Path | None:

@@ -27,7 +27,7 @@ READINESS_TIMEOUT_SECONDS = 5.0
 
 
 def schema_problem(engine: Engine) -> str | None:
-    """Why this process cannot serve yet (``None`` when it can); blocking, run it in a thread.
+    """Why the schema is not this version's (``None`` when it is); blocking, use a thread.
 
     Raises whatever the driver raises when the database cannot be reached.
     """
@@ -62,7 +62,8 @@ async def _readiness(engine: Engine) -> web.Response:
             {"status": "not ready", "reason": "the database is unreachable"}, status=503
         )
     if problem is not None:
-        return web.json_response({"status": "not ready", "reason": problem}, status=503)
+        reason = f"{problem}; run `paperboy db upgrade`"
+        return web.json_response({"status": "not ready", "reason": reason}, status=503)
     return web.json_response({"status": "ready"})
 
 

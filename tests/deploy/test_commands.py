@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -99,3 +100,43 @@ def test_serve_accepts_every_flag_and_adapter_the_deploy_files_pass() -> None:
     for words in variants:
         with parse(list(words)):
             pass
+
+
+@pytest.mark.parametrize(
+    ("environ", "args", "served"),
+    [
+        ({}, [], "--adapter console"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, [], "--adapter slack"),
+        (
+            {"SLACK_CLIENT_ID": "1.2", "DISCORD_BOT_TOKEN": "t"},
+            [],
+            "--adapter slack --adapter discord",
+        ),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, ["--adapter", "discord"], "--adapter discord"),
+    ],
+)
+def test_the_entrypoint_migrates_then_serves_the_configured_platforms(
+    tmp_path: Path, environ: dict[str, str], args: list[str], served: str
+) -> None:
+    """Run the real entrypoint with a stand-in ``paperboy`` that records its arguments."""
+    calls = tmp_path / "calls"
+    fake = tmp_path / "paperboy"
+    fake.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", **environ}
+    subprocess.run(["sh", str(ENTRYPOINT), *args], env=env, check=True)
+    assert calls.read_text(encoding="utf-8").splitlines() == [
+        "db upgrade",
+        f"serve --http --port 8080 --log-format json {served}",
+    ]
+
+
+def test_the_entrypoint_stops_when_migrations_fail(tmp_path: Path) -> None:
+    fake = tmp_path / "paperboy"
+    fake.write_text('#!/bin/sh\n[ "$1" = db ] && exit 3\necho served\n', encoding="utf-8")
+    fake.chmod(0o755)
+    result = subprocess.run(
+        ["sh", str(ENTRYPOINT)], env={"PATH": f"{tmp_path}:/usr/bin:/bin"}, capture_output=True
+    )
+    assert result.returncode == 3
+    assert b"served" not in result.stdout
