@@ -36,10 +36,8 @@ def schema_problem(engine: Engine) -> str | None:
     if current == head:
         return None
     if current is None:
-        return "the database has no schema yet; run `paperboy db upgrade`"
-    return (
-        f"the database schema is at {current}, this version needs {head}; run `paperboy db upgrade`"
-    )
+        return "the database has no schema yet"
+    return f"the database schema is at {current}, this version needs {head}"
 
 
 async def _healthz(_request: web.Request) -> web.Response:
