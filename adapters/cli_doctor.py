@@ -380,7 +380,9 @@ async def network_checks(
     if env.slack_bot_token:
         checks.append(slack_token_check(client, env))
     elif env.slack_client_id:
-        checks.append(_skip_async("slack token", "OAuth install: workspace tokens are stored"))
+        checks.append(
+            _skip_async("slack token", "OAuth install: tokens live in the database, not checked")
+        )
     if env.discord_bot_token:
         checks.append(discord_token_check(client, env))
     if settings is not None:
