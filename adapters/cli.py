@@ -18,6 +18,7 @@ import httpx
 import typer
 
 from adapters import cli_channels
+from adapters.cli_doctor import doctor
 from adapters.cli_support import (
     EXIT_BUG,
     EXIT_SOURCE_DOWN,
@@ -48,6 +49,7 @@ db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 fetch_app = typer.Typer(help="Fetch papers from a source into the library.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(fetch_app, name="fetch")
+app.command()(doctor)
 
 SAMPLE_FILES = ("hf_daily_papers_2026-05-08.json", "hf_daily_papers_2026-06-12.json")
 

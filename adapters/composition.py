@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import uuid
@@ -12,7 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+from adapters import logging_setup
 from adapters.console import ConsoleAdapter
+from adapters.logging_setup import LogFormat
 from adapters.settings import Settings
 from bot.chat import ChatAdapter
 from bot.commands import CommandService
@@ -83,8 +84,6 @@ def open_app(
         yield App(library, channels, chosen, runner, commands)
 
 
-def configure_logging(level: str) -> None:
-    """Plain one-line log events on stderr."""
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def configure_logging(level: str, fmt: LogFormat = "text") -> None:
+    """One scrubbed event per line on stderr (see :mod:`adapters.logging_setup`)."""
+    logging_setup.configure_logging(level, fmt)

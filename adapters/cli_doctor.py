@@ -1,0 +1,464 @@
+"""``paperboy doctor``: check what an operator may have forgotten, and say how to fix it.
+
+Each check prints one line — ``ok``, ``FAIL`` with the fix, or ``skip`` with why — and the
+exit code is 0 only when nothing failed. Tokens are sent only to the platform that issued
+them and never printed; database URLs are shown with their password scrubbed. Platform
+checks use plain HTTP (Slack ``auth.test``, Discord ``/users/@me``) so that the doctor works
+even where a platform's SDK is not installed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+import httpx
+import typer
+from pydantic import ValidationError
+
+from adapters.http_server import schema_problem
+from adapters.logging_setup import LOG_LEVELS, configure_logging, redact
+from adapters.settings import Settings
+from storage.database import make_engine
+
+Status = Literal["ok", "fail", "skip"]
+Platform = Literal["console", "slack", "discord"]
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api"
+DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
+DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_ARXIV_RSS_URL = "https://rss.arxiv.org/rss"
+NETWORK_TIMEOUT_SECONDS = 10.0
+_PLATFORMS: dict[str, Platform] = {"console": "console", "slack": "slack", "discord": "discord"}
+_DEAD_SLACK_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "account_inactive"}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the report."""
+
+    name: str
+    status: Status
+    detail: str
+    fix: str = ""
+
+    def render(self) -> str:
+        """``ok    name: detail`` / ``FAIL  name: detail — fix: ...`` on one line."""
+        label = {"ok": "ok  ", "fail": "FAIL", "skip": "skip"}[self.status]
+        fix = f" — fix: {self.fix}" if self.fix else ""
+        return f"{label}  {self.name}: {self.detail}{fix}"
+
+
+def _ok(name: str, detail: str) -> CheckResult:
+    return CheckResult(name, "ok", detail)
+
+
+def _fail(name: str, detail: str, fix: str) -> CheckResult:
+    return CheckResult(name, "fail", detail, fix)
+
+
+def _skip(name: str, detail: str) -> CheckResult:
+    return CheckResult(name, "skip", detail)
+
+
+@dataclass(frozen=True)
+class PlatformEnvironment:
+    """The platform and source variables the doctor reads (tokens are never rendered)."""
+
+    slack_bot_token: str = ""
+    slack_app_token: str = ""
+    slack_signing_secret: str = ""
+    slack_client_id: str = ""
+    slack_client_secret: str = ""
+    discord_bot_token: str = ""
+    discord_shard_ids: str = ""
+    discord_shard_count: str = ""
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    discord_api_url: str = DEFAULT_DISCORD_API_URL
+    arxiv_api_url: str = DEFAULT_ARXIV_API_URL
+    arxiv_rss_url: str = DEFAULT_ARXIV_RSS_URL
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> PlatformEnvironment:
+        """Read the variables; empty ones count as unset."""
+
+        def get(name: str, default: str = "") -> str:
+            return environ.get(name, "").strip() or default
+
+        return cls(
+            slack_bot_token=get("SLACK_BOT_TOKEN"),
+            slack_app_token=get("SLACK_APP_TOKEN"),
+            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
+            slack_client_id=get("SLACK_CLIENT_ID"),
+            slack_client_secret=get("SLACK_CLIENT_SECRET"),
+            discord_bot_token=get("DISCORD_BOT_TOKEN"),
+            discord_shard_ids=get("PAPERBOY_DISCORD_SHARD_IDS"),
+            discord_shard_count=get("PAPERBOY_DISCORD_SHARD_COUNT"),
+            slack_api_url=get("PAPERBOY_SLACK_API_URL", DEFAULT_SLACK_API_URL),
+            discord_api_url=get("PAPERBOY_DISCORD_API_URL", DEFAULT_DISCORD_API_URL),
+            arxiv_api_url=get("PAPERBOY_ARXIV_API_URL", DEFAULT_ARXIV_API_URL),
+            arxiv_rss_url=get("PAPERBOY_ARXIV_RSS_URL", DEFAULT_ARXIV_RSS_URL),
+        )
+
+    @property
+    def slack_enabled(self) -> bool:
+        """A single-workspace bot token or an OAuth app for many workspaces."""
+        return bool(self.slack_bot_token or self.slack_client_id)
+
+    @property
+    def discord_enabled(self) -> bool:
+        """Discord runs when its bot token is set."""
+        return bool(self.discord_bot_token)
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+
+def load_settings() -> tuple[Settings | None, CheckResult]:
+    """Validate the ``PAPERBOY_*`` settings; the problem names the variable, never its value."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PAPERBOY_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors()
+        )
+        return None, _fail("configuration", problems, "correct these variables (see .env.example)")
+    if settings.log_level.strip().upper() not in LOG_LEVELS:
+        return settings, _fail(
+            "configuration",
+            "PAPERBOY_LOG_LEVEL is not a log level",
+            f"set it to one of {', '.join(LOG_LEVELS)}",
+        )
+    return settings, _ok("configuration", "settings are valid")
+
+
+def platform_configuration(
+    env: PlatformEnvironment, wanted: Sequence[Platform]
+) -> list[CheckResult]:
+    """Catch platform settings that cannot work together, before any token is tried."""
+    results: list[CheckResult] = []
+    if "slack" in wanted and not env.slack_enabled:
+        results.append(
+            _fail(
+                "slack config",
+                "Slack is wanted but no credentials are set",
+                "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET (install into many workspaces)",
+            )
+        )
+    if "discord" in wanted and not env.discord_enabled:
+        results.append(
+            _fail(
+                "discord config",
+                "Discord is wanted but DISCORD_BOT_TOKEN is not set",
+                "copy the token from the Developer Portal (Bot → Reset Token) "
+                "into DISCORD_BOT_TOKEN",
+            )
+        )
+    if env.slack_enabled:
+        results.append(_slack_configuration(env))
+    if env.discord_enabled or env.discord_shard_ids or env.discord_shard_count:
+        results.append(_discord_configuration(env))
+    if not env.slack_enabled and not env.discord_enabled and not wanted:
+        results.append(
+            _skip(
+                "platforms",
+                "no chat platform is configured (set SLACK_BOT_TOKEN or DISCORD_BOT_TOKEN)",
+            )
+        )
+    return results
+
+
+def _slack_configuration(env: PlatformEnvironment) -> CheckResult:
+    name = "slack config"
+    if env.slack_bot_token and not env.slack_bot_token.startswith("xoxb-"):
+        return _fail(
+            name,
+            "SLACK_BOT_TOKEN is not a bot token (those start with xoxb-)",
+            "copy the Bot User OAuth Token from the app's OAuth & Permissions page",
+        )
+    if env.slack_app_token and not env.slack_app_token.startswith("xapp-"):
+        return _fail(
+            name,
+            "SLACK_APP_TOKEN is not an app-level token (those start with xapp-)",
+            "create an app-level token with connections:write under Basic Information",
+        )
+    if bool(env.slack_client_id) != bool(env.slack_client_secret):
+        return _fail(
+            name,
+            "only one of SLACK_CLIENT_ID and SLACK_CLIENT_SECRET is set",
+            "set both from the app's Basic Information page, or neither",
+        )
+    if not env.slack_app_token and not env.slack_signing_secret:
+        return _fail(
+            name,
+            "Slack cannot deliver /papers: neither Socket Mode nor HTTP mode is configured",
+            "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode, /slack/events)",
+        )
+    mode = "Socket Mode" if env.slack_app_token else "HTTP mode (/slack/events)"
+    install = "OAuth install for many workspaces" if env.slack_client_id else "one workspace"
+    return _ok(name, f"{mode}, {install}")
+
+
+def _discord_configuration(env: PlatformEnvironment) -> CheckResult:
+    name = "discord config"
+    fix = "set PAPERBOY_DISCORD_SHARD_COUNT=N and PAPERBOY_DISCORD_SHARD_IDS=0,1 (ids below N)"
+    if not env.discord_enabled:
+        return _fail(name, "shard settings are set but DISCORD_BOT_TOKEN is not", fix)
+    if not env.discord_shard_ids and not env.discord_shard_count:
+        return _ok(name, "one process runs every shard")
+    if not env.discord_shard_count.isdigit() or int(env.discord_shard_count) < 1:
+        return _fail(name, "PAPERBOY_DISCORD_SHARD_COUNT is not a positive number", fix)
+    count = int(env.discord_shard_count)
+    ids = [part.strip() for part in env.discord_shard_ids.split(",") if part.strip()]
+    if not all(part.isdigit() and int(part) < count for part in ids):
+        return _fail(name, f"PAPERBOY_DISCORD_SHARD_IDS must be numbers below {count}", fix)
+    shards = ", ".join(ids) if ids else "all"
+    return _ok(name, f"this process runs shard(s) {shards} of {count}")
+
+
+# --- database --------------------------------------------------------------------------------
+
+
+def database_checks(settings: Settings) -> list[CheckResult]:
+    """Can the database be reached, and is its schema this version's?"""
+    shown = redact(settings.database_url)
+    fix = "start the database or correct PAPERBOY_DATABASE_URL"
+    sqlite_file = _sqlite_file(settings.database_url)
+    if sqlite_file is not None and not sqlite_file.exists():
+        return [
+            _fail("database", f"{sqlite_file} does not exist yet", "run `paperboy db upgrade`"),
+            _skip("migrations", "cannot check without the database"),
+        ]
+    try:
+        engine = make_engine(settings.database_url)
+    except ModuleNotFoundError as exc:
+        driver = exc.name or "the driver"
+        return [
+            _fail("database", f"{driver} is not installed", "pip install 'paperboy[postgres]'"),
+            _skip("migrations", "cannot check without the database"),
+        ]
+    except Exception as exc:
+        return [
+            _fail("database", f"{shown} is not a database URL ({type(exc).__name__})", fix),
+            _skip("migrations", "cannot check without the database"),
+        ]
+    try:
+        try:
+            problem = schema_problem(engine)
+        except Exception as exc:
+            return [
+                _fail("database", f"cannot reach {shown}: {_first_line(exc)}", fix),
+                _skip("migrations", "cannot check without the database"),
+            ]
+    finally:
+        engine.dispose()
+    reached = _ok("database", f"reached {shown}")
+    if problem is None:
+        return [reached, _ok("migrations", "the schema is current")]
+    return [reached, _fail("migrations", problem, "run `paperboy db upgrade`")]
+
+
+def _sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL (checked first: connecting would create it)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+def _first_line(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc  # the driver's own error, not SQLAlchemy's wrapper
+    lines = str(cause).strip().splitlines()
+    return redact(f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": "))
+
+
+# --- network ---------------------------------------------------------------------------------
+
+
+async def slack_token_check(client: httpx.AsyncClient, env: PlatformEnvironment) -> CheckResult:
+    """``auth.test`` with the bot token: is it alive, and for which workspace?"""
+    name = "slack token"
+    url = f"{env.slack_api_url.rstrip('/')}/auth.test"
+    headers = {"Authorization": f"Bearer {env.slack_bot_token}"}
+    response = await _call(
+        client, "POST", url, headers, name=name, hint="check the network or PAPERBOY_SLACK_API_URL"
+    )
+    if isinstance(response, CheckResult):
+        return response
+    body = _json_object(response)
+    if response.status_code == 200 and body.get("ok") is True:
+        return _ok(name, f"works as @{body.get('user', '?')} in {body.get('team', '?')}")
+    error = str(body.get("error") or f"HTTP {response.status_code}")
+    if error in _DEAD_SLACK_TOKEN:
+        return _fail(
+            name,
+            f"Slack rejected SLACK_BOT_TOKEN ({error})",
+            "reinstall the app to the workspace and copy the new Bot User OAuth Token "
+            "into SLACK_BOT_TOKEN",
+        )
+    return _fail(name, f"auth.test failed ({error})", "try again later, or check status.slack.com")
+
+
+async def discord_token_check(client: httpx.AsyncClient, env: PlatformEnvironment) -> CheckResult:
+    """``GET /users/@me`` with the bot token: is it alive, and which bot is it?"""
+    name = "discord token"
+    url = f"{env.discord_api_url.rstrip('/')}/users/@me"
+    headers = {"Authorization": f"Bot {env.discord_bot_token}"}
+    response = await _call(
+        client, "GET", url, headers, name=name, hint="check the network or PAPERBOY_DISCORD_API_URL"
+    )
+    if isinstance(response, CheckResult):
+        return response
+    if response.status_code == 200:
+        return _ok(name, f"works as {_json_object(response).get('username', '?')}")
+    if response.status_code == 401:
+        return _fail(
+            name,
+            "Discord rejected DISCORD_BOT_TOKEN (401)",
+            "reset the token in the Developer Portal (Bot → Reset Token) and set DISCORD_BOT_TOKEN",
+        )
+    return _fail(
+        name,
+        f"/users/@me answered HTTP {response.status_code}",
+        "try again later, or check discordstatus.com",
+    )
+
+
+async def source_check(
+    client: httpx.AsyncClient, name: str, url: str, variable: str, expect: str
+) -> CheckResult:
+    """Does a paper source answer with what it should (``expect`` in the body)?"""
+    hint = f"check the network, a proxy, or {variable}"
+    response = await _call(client, "GET", url, {}, name=name, hint=hint)
+    if isinstance(response, CheckResult):
+        return response
+    if response.status_code != 200:
+        return _fail(
+            name,
+            f"{url} answered HTTP {response.status_code}",
+            f"try again later, or check {variable}",
+        )
+    if expect not in response.text[:2000]:
+        return _fail(name, f"{url} does not look like {name}", f"check {variable}")
+    return _ok(name, f"{url} answers")
+
+
+async def _call(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    headers: Mapping[str, str],
+    *,
+    name: str,
+    hint: str,
+) -> httpx.Response | CheckResult:
+    """The response, or a failed check saying the host could not be reached."""
+    try:
+        return await client.request(method, url, headers=dict(headers))
+    except httpx.HTTPError as exc:
+        return _fail(name, f"cannot reach {url} ({type(exc).__name__})", hint)
+
+
+def _json_object(response: httpx.Response) -> dict[str, object]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+async def network_checks(
+    client: httpx.AsyncClient, settings: Settings | None, env: PlatformEnvironment
+) -> list[CheckResult]:
+    """Platform tokens and source reachability, all at once."""
+    checks: list[Awaitable[CheckResult]] = []
+    if env.slack_bot_token:
+        checks.append(slack_token_check(client, env))
+    elif env.slack_client_id:
+        checks.append(
+            _skip_async("slack token", "OAuth install: tokens live in the database, not checked")
+        )
+    if env.discord_bot_token:
+        checks.append(discord_token_check(client, env))
+    if settings is not None:
+        hf = f"{settings.hf_url.rstrip('/')}/api/daily_papers?limit=1"
+        checks.append(source_check(client, "hugging face", hf, "PAPERBOY_HF_URL", "["))
+    api = f"{env.arxiv_api_url}?search_query=cat:cs.LG&max_results=1"
+    rss = f"{env.arxiv_rss_url.rstrip('/')}/cs.LG"
+    checks.append(source_check(client, "arxiv api", api, "PAPERBOY_ARXIV_API_URL", "<feed"))
+    checks.append(source_check(client, "arxiv rss", rss, "PAPERBOY_ARXIV_RSS_URL", "<rss"))
+    return list(await asyncio.gather(*checks))
+
+
+async def _skip_async(name: str, detail: str) -> CheckResult:
+    return _skip(name, detail)
+
+
+# --- the command -----------------------------------------------------------------------------
+
+ClientFactory = Callable[[], httpx.AsyncClient]
+
+
+def _default_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(timeout=NETWORK_TIMEOUT_SECONDS, follow_redirects=True)
+
+
+def diagnose(
+    environ: Mapping[str, str],
+    *,
+    offline: bool = False,
+    wanted: Sequence[Platform] = (),
+    make_client: ClientFactory = _default_client,
+) -> list[CheckResult]:
+    """Every check, in the order an operator fixes things."""
+    settings, configuration = load_settings()
+    env = PlatformEnvironment.from_environ(environ)
+    results = [configuration, *platform_configuration(env, wanted)]
+    if settings is not None:
+        results += database_checks(settings)
+    if offline:
+        results.append(_skip("network", "platform tokens and sources not checked (--offline)"))
+        return results
+
+    async def run() -> list[CheckResult]:
+        async with make_client() as client:
+            return await network_checks(client, settings, env)
+
+    return results + asyncio.run(run())
+
+
+def doctor(
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Skip checks that need the network.")
+    ] = False,
+    adapter: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--adapter", help="A platform you mean to run (console, slack, discord); repeatable."
+        ),
+    ] = None,
+) -> None:
+    """Check configuration, database, migrations, platform tokens and sources."""
+    wanted: list[Platform] = []
+    for name in adapter or []:
+        if name not in _PLATFORMS:
+            typer.echo(f"Error: --adapter {name}: use console, slack or discord.", err=True)
+            raise typer.Exit(1)
+        wanted.append(_PLATFORMS[name])
+    try:
+        configure_logging(os.environ.get("PAPERBOY_LOG_LEVEL", "WARNING"))
+    except ValueError:
+        configure_logging("WARNING")  # the configuration check reports the bad level
+    results = diagnose(os.environ, offline=offline, wanted=wanted, make_client=_default_client)
+    for result in results:
+        typer.echo(result.render())
+    failures = sum(result.status == "fail" for result in results)
+    if failures:
+        typer.echo(f"{failures} problem(s) found.")
+        raise typer.Exit(1)
+    typer.echo("All checks passed.")
