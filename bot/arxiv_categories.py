@@ -80,7 +80,13 @@ def validate_category(raw: str) -> str:
     canonical = _BY_LOWER.get(text.lower())
     if canonical is not None:
         return canonical
-    close = difflib.get_close_matches(text, sorted(_KNOWN), n=3, cutoff=0.6)
+    # "cs.ML" is most likely stat.ML: same subject class in another archive first.
+    subject = text.rsplit(".", 1)[-1].lower()
+    same_subject = sorted(
+        c for c in CATEGORIES if "." in text and c.lower().endswith("." + subject)
+    )
+    fuzzy = difflib.get_close_matches(text, sorted(_KNOWN), n=3, cutoff=0.6)
+    close = list(dict.fromkeys(same_subject + fuzzy))[:3]
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise UserError(
         f"{raw!r} is not an arXiv category.{hint}",

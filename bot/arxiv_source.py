@@ -10,6 +10,7 @@ feed server itself does not answer 304 (formats.md §3.2) — comes back as "unc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -140,10 +141,9 @@ class ArxivSource:
     async def _api_page(self, params: dict[str, str]) -> ArxivBatch:
         response = await self._get(self._api_url, params)
         if response.status_code == 400:
-            try:  # the error feed names the problem ("incorrect id format for abc")
+            # The error feed names the problem ("incorrect id format for abc") and raises it.
+            with contextlib.suppress(BadPayload):
                 parse_arxiv_feed(response.content, what="arXiv API error response")
-            except BadPayload:
-                pass
             raise ArxivQueryRejected("arXiv rejected the query (HTTP 400).")
         if response.status_code >= 400:
             raise BadPayload(f"The arXiv API answered HTTP {response.status_code}.")

@@ -29,8 +29,8 @@ _HF_OWNED = frozenset(
         "featured_on",
     }
 )
-_ARXIV_OWNED = frozenset({"categories", "arxiv_comment", "withdrawn"})
-_NOT_MERGED = frozenset({"arxiv_id", "sources", "version", "first_seen", "last_seen"})
+_ARXIV_OWNED = frozenset({"categories", "arxiv_comment"})
+_NOT_MERGED = frozenset({"arxiv_id", "sources", "version", "first_seen", "last_seen", "withdrawn"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,12 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     Source-owned fields change only when the incoming record comes from that source, so an
     arXiv record never resets HF upvotes to zero, and an HF record never drops categories.
     Shared fields (title, abstract, authors, dates) take the incoming value unless the incoming
-    record is an older arXiv version than the one stored.
+    record is an older arXiv version than the one stored. An empty value never erases a known
+    one: the RSS feed carries no comment, and must not wipe the one the API gave.
+
+    ``withdrawn`` is sticky: any source may mark the paper withdrawn (HF's ``withdrawnAt``,
+    an arXiv comment), and only a strictly newer arXiv version can clear the mark — otherwise
+    a feed that cannot see the withdrawal (RSS has no comment) would un-withdraw the paper.
     """
     if old.arxiv_id != new.arxiv_id:
         raise ValueError(f"cannot merge {old.arxiv_id} with {new.arxiv_id}")
@@ -109,11 +114,18 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
                 changes[name] = incoming
             continue
         if name in _ARXIV_OWNED:
-            if SOURCE_ARXIV in new.sources and not older_version:
+            if SOURCE_ARXIV in new.sources and not older_version and not _is_empty(incoming):
                 changes[name] = incoming
             continue
         if not _is_empty(incoming) and not older_version:
             changes[name] = incoming
+    newer_version = (
+        SOURCE_ARXIV in new.sources
+        and new.version is not None
+        and old.version is not None
+        and new.version > old.version
+    )
+    changes["withdrawn"] = new.withdrawn if newer_version else old.withdrawn or new.withdrawn
     versions = [v for v in (old.version, new.version) if v is not None]
     changes["version"] = max(versions) if versions else None
     changes["sources"] = old.sources | new.sources
