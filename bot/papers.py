@@ -91,8 +91,9 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     Source-owned fields change only when the incoming record comes from that source, so an
     arXiv record never resets HF upvotes to zero, and an HF record never drops categories.
     Shared fields (title, abstract, authors, dates) take the incoming value unless the incoming
-    record is an older arXiv version than the one stored. An empty value never erases a known
-    one: the RSS feed carries no comment, and must not wipe the one the API gave.
+    record is an older arXiv version than the one stored — an older version only fills gaps.
+    An empty value never erases a known one: the RSS feed carries no comment, and must not
+    wipe the one the API gave.
 
     ``withdrawn`` is sticky: any source may mark the paper withdrawn (HF's ``withdrawnAt``,
     an arXiv comment), and only a strictly newer arXiv version can clear the mark — otherwise
@@ -109,15 +110,17 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
         if name in _NOT_MERGED:
             continue
         incoming = getattr(new, name)
+        # An older version may only fill a gap, so the result does not depend on the order.
+        allowed = not older_version or _is_empty(getattr(old, name))
         if name in _HF_OWNED:
             if SOURCE_HF in new.sources:
                 changes[name] = incoming
             continue
         if name in _ARXIV_OWNED:
-            if SOURCE_ARXIV in new.sources and not older_version and not _is_empty(incoming):
+            if SOURCE_ARXIV in new.sources and allowed and not _is_empty(incoming):
                 changes[name] = incoming
             continue
-        if not _is_empty(incoming) and not older_version:
+        if not _is_empty(incoming) and allowed:
             changes[name] = incoming
     newer_version = (
         SOURCE_ARXIV in new.sources
