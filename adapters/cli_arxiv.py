@@ -75,6 +75,13 @@ def _store_fetch(library: Library, label: str, fetched: FeedFetch) -> None:
     _store(library, f"{label} {where}", fetched.batch)
 
 
+def make_source(client: httpx.AsyncClient, arxiv: ArxivSettings) -> ArxivSource:
+    """The source the command uses; tests swap in one on a fake clock."""
+    return ArxivSource(
+        client, api_url=arxiv.api_url, rss_url=arxiv.rss_url, listing_url=arxiv.listing_url
+    )
+
+
 async def _fetch_and_store(
     library: Library,
     arxiv: ArxivSettings,
@@ -87,9 +94,7 @@ async def _fetch_and_store(
     """Fetch every request in turn, storing each batch; return the ids arXiv did not know."""
     limits = httpx.Limits(max_connections=1)  # arXiv: one connection at a time
     async with httpx.AsyncClient(timeout=30.0, follow_redirects=True, limits=limits) as client:
-        source = ArxivSource(
-            client, api_url=arxiv.api_url, rss_url=arxiv.rss_url, listing_url=arxiv.listing_url
-        )
+        source = make_source(client, arxiv)
         for category in categories:
             if use_api:
                 batch = await source.fetch_category_api(category, max_results=max_results)
