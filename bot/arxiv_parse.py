@@ -82,15 +82,16 @@ class ArxivBatch:
     total_results: int | None = None
     category: str | None = None
     announced_on: date | None = None
+    _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add(self, paper: Paper, announce_type: str | None = None) -> None:
         """Add a paper; the same paper twice in one body (v1 and v2) becomes one record."""
-        for position, known in enumerate(self.papers):
-            if known.arxiv_id == paper.arxiv_id:
-                self.papers[position] = merge_papers(known, paper)
-                break
-        else:
+        position = self._positions.get(paper.arxiv_id)
+        if position is None:
+            self._positions[paper.arxiv_id] = len(self.papers)
             self.papers.append(paper)
+        else:
+            self.papers[position] = merge_papers(self.papers[position], paper)
         if announce_type is not None:
             self.announcements[paper.arxiv_id] = announce_type
 

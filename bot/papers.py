@@ -96,8 +96,9 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     wipe the one the API gave.
 
     ``withdrawn`` is sticky: any source may mark the paper withdrawn (HF's ``withdrawnAt``,
-    an arXiv comment), and only a strictly newer arXiv version can clear the mark — otherwise
-    a feed that cannot see the withdrawal (RSS has no comment) would un-withdraw the paper.
+    an arXiv comment) and nothing clears the mark — a feed that cannot see the withdrawal (RSS
+    has no comment) must not un-withdraw the paper, and the result must not depend on the
+    order records arrive in. arXiv keeps withdrawals; never posting one is the safe side.
     """
     if old.arxiv_id != new.arxiv_id:
         raise ValueError(f"cannot merge {old.arxiv_id} with {new.arxiv_id}")
@@ -122,13 +123,7 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
             continue
         if not _is_empty(incoming) and allowed:
             changes[name] = incoming
-    newer_version = (
-        SOURCE_ARXIV in new.sources
-        and new.version is not None
-        and old.version is not None
-        and new.version > old.version
-    )
-    changes["withdrawn"] = new.withdrawn if newer_version else old.withdrawn or new.withdrawn
+    changes["withdrawn"] = old.withdrawn or new.withdrawn
     versions = [v for v in (old.version, new.version) if v is not None]
     changes["version"] = max(versions) if versions else None
     changes["sources"] = old.sources | new.sources

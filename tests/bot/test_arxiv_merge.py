@@ -74,14 +74,9 @@ def test_two_real_versions_of_a_legacy_paper_are_one_paper() -> None:
 
 def test_withdrawn_stays_marked_whatever_arrives_next() -> None:
     withdrawn_v3 = replace(RSS_V3, withdrawn=True)
-    for other in (HF, API_V2, replace(RSS_V3, withdrawn=False)):
+    for other in (HF, API_V2, replace(RSS_V3, withdrawn=False), replace(RSS_V3, version=4)):
         assert merge_papers(withdrawn_v3, other).withdrawn
         assert merge_papers(other, withdrawn_v3).withdrawn
     hf_withdrawn = replace(HF, withdrawn=True)  # HF's withdrawnAt counts too
     assert merge_papers(API_V2, hf_withdrawn).withdrawn
     assert merge_papers(hf_withdrawn, API_V2).withdrawn
-
-
-def test_a_newer_version_can_lift_a_withdrawal() -> None:
-    withdrawn_v2 = replace(API_V2, withdrawn=True)
-    assert not merge_papers(withdrawn_v2, RSS_V3).withdrawn  # v3 resubmits the paper

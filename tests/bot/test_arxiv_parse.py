@@ -200,3 +200,53 @@ def test_withdrawn_is_read_from_the_comment_or_a_withdrawal_abstract() -> None:
     assert is_withdrawn("Withdrawn: error in Lemma 3", "")
     assert is_withdrawn(None, "This paper has been withdrawn due to a crucial error.")
     assert not is_withdrawn("12 pages, 3 figures", "We study withdrawn samples in trials.")
+
+
+# The Atom variant of the announcement feed (rss.arxiv.org/atom/<cat>), written here from the
+# shape in arXiv's atom_specifications.md (formats.md §3.2): no real recording exists.
+ATOM_ANNOUNCEMENTS = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"
+      xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <id>http://rss.arxiv.org/atom/cs.LG</id>
+  <title>cs.LG updates on arXiv.org</title>
+  <link href="http://rss.arxiv.org/atom/cs.LG" rel="self" type="application/atom+xml"/>
+  <updated>2026-04-28T00:00:00-04:00</updated>
+  <entry>
+    <id>oai:arXiv.org:2203.01250v3</id>
+    <title>A replaced paper</title>
+    <updated>2026-04-28T00:00:00-04:00</updated>
+    <link href="https://arxiv.org/abs/2203.01250" rel="alternate" type="text/html"/>
+    <summary>arXiv:2203.01250v3 Announce Type: replace
+Abstract: Still the same paper, version three.</summary>
+    <category term="cs.LG"/>
+    <category term="stat.ML"/>
+    <published>2026-04-28T00:00:00-04:00</published>
+    <arxiv:announce_type>replace</arxiv:announce_type>
+    <dc:creator>Ann Smith, Bob Jones</dc:creator>
+  </entry>
+</feed>
+"""
+
+
+def test_atom_announcement_feed_is_read_like_rss() -> None:
+    batch = parse_arxiv_feed(ATOM_ANNOUNCEMENTS)
+    assert (batch.kind, batch.category, str(batch.announced_on)) == (
+        KIND_RSS,
+        "cs.LG",
+        "2026-04-28",
+    )
+    (paper,) = batch.papers
+    assert (paper.arxiv_id, paper.version, paper.authors) == (
+        "2203.01250",
+        3,
+        ("Ann Smith", "Bob Jones"),
+    )
+    assert paper.abstract == "Still the same paper, version three."
+    assert batch.announcements == {"2203.01250": "replace"}
+
+
+def test_the_same_paper_twice_in_one_body_is_one_record() -> None:
+    body = (ATOM / "legacy-2016__au_del_maestro_AND_ti_quantum_criticality.xml").read_bytes()
+    batch = parse_arxiv_feed(body.replace(b"cond-mat/0607501v2", b"1111.2011v1"))
+    assert [(p.arxiv_id, p.version) for p in batch.papers] == [("1111.2011", 2)]
+    assert batch.papers[0].title.startswith("Quantum Criticality for Extended Nodes")
