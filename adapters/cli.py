@@ -262,3 +262,6 @@ def main() -> None:
         app()
     except SystemExit as exc:
         sys.exit(exc.code)
+
+
+import adapters.cli_arxiv  # noqa: E402, F401  # registers `paperboy fetch arxiv` on fetch_app

@@ -19,7 +19,8 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,9 @@ class _Wait:
     """Wait what the server asked for, else exponential backoff with jitter."""
 
     def __init__(self, initial: float, maximum: float) -> None:
-        self._backoff = wait_exponential_jitter(initial=initial, max=maximum)
+        # wait_exponential_jitter(initial=...) warns (DeprecationWarning) in tenacity ≥ 9.1
+        # whenever initial != 1; this sum is the same backoff and works on every 9.x.
+        self._backoff = wait_exponential(multiplier=initial, max=maximum) + wait_random(0, 1)
 
     def __call__(self, state: RetryCallState) -> float:
         outcome = state.outcome

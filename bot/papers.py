@@ -29,8 +29,8 @@ _HF_OWNED = frozenset(
         "featured_on",
     }
 )
-_ARXIV_OWNED = frozenset({"categories", "arxiv_comment", "withdrawn"})
-_NOT_MERGED = frozenset({"arxiv_id", "sources", "version", "first_seen", "last_seen"})
+_ARXIV_OWNED = frozenset({"categories", "arxiv_comment"})
+_NOT_MERGED = frozenset({"arxiv_id", "sources", "version", "first_seen", "last_seen", "withdrawn"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,14 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
     Source-owned fields change only when the incoming record comes from that source, so an
     arXiv record never resets HF upvotes to zero, and an HF record never drops categories.
     Shared fields (title, abstract, authors, dates) take the incoming value unless the incoming
-    record is an older arXiv version than the one stored.
+    record is an older arXiv version than the one stored — an older version only fills gaps.
+    An empty value never erases a known one: the RSS feed carries no comment, and must not
+    wipe the one the API gave.
+
+    ``withdrawn`` is sticky: any source may mark the paper withdrawn (HF's ``withdrawnAt``,
+    an arXiv comment) and nothing clears the mark — a feed that cannot see the withdrawal (RSS
+    has no comment) must not un-withdraw the paper, and the result must not depend on the
+    order records arrive in. arXiv keeps withdrawals; never posting one is the safe side.
     """
     if old.arxiv_id != new.arxiv_id:
         raise ValueError(f"cannot merge {old.arxiv_id} with {new.arxiv_id}")
@@ -104,16 +111,19 @@ def merge_papers(old: Paper, new: Paper) -> Paper:
         if name in _NOT_MERGED:
             continue
         incoming = getattr(new, name)
+        # An older version may only fill a gap, so the result does not depend on the order.
+        allowed = not older_version or _is_empty(getattr(old, name))
         if name in _HF_OWNED:
             if SOURCE_HF in new.sources:
                 changes[name] = incoming
             continue
         if name in _ARXIV_OWNED:
-            if SOURCE_ARXIV in new.sources and not older_version:
+            if SOURCE_ARXIV in new.sources and allowed and not _is_empty(incoming):
                 changes[name] = incoming
             continue
-        if not _is_empty(incoming) and not older_version:
+        if not _is_empty(incoming) and allowed:
             changes[name] = incoming
+    changes["withdrawn"] = old.withdrawn or new.withdrawn
     versions = [v for v in (old.version, new.version) if v is not None]
     changes["version"] = max(versions) if versions else None
     changes["sources"] = old.sources | new.sources
