@@ -3,6 +3,6 @@
 Alembic's env and the tests import this; a new table module adds one line here.
 """
 
-from storage import models
+from storage import models, slack_models
 
-__all__ = ["models"]
+__all__ = ["models", "slack_models"]
