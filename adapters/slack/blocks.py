@@ -171,7 +171,7 @@ def paper_blocks(
         section["accessory"] = {
             "type": "image",
             "image_url": paper.thumbnail,
-            "alt_text": paper.title[:150] or paper.arxiv_id,
+            "alt_text": clip(paper.title, 150) or paper.arxiv_id,
         }
     buttons = [
         {

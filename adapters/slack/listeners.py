@@ -162,9 +162,9 @@ def register_listeners(
         team_id = str(body.get("team_id") or "")
         enterprise_id = body.get("enterprise_id")
         log.warning("slack workspace lost", extra={"team_id": team_id, "reason": reason})
-        await status.pause_workspace("slack", team_id, reason)
         if installation_store is not None:
             await installation_store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        await status.pause_workspace("slack", team_id, reason)
 
     @app.event("app_uninstalled")
     async def on_uninstalled(body: dict[str, Any]) -> None:

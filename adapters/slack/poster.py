@@ -56,10 +56,16 @@ TokenLookup = Callable[[str], Awaitable[str | None]]
 InstallerLookup = Callable[[str], Awaitable[str | None]]
 
 
+def error_code(error: SlackApiError) -> str:
+    """Slack's error code (``not_in_channel``...), or "" when the body was not Slack's JSON."""
+    data = error.response.data
+    return str(data.get("error") or "") if isinstance(data, dict) else ""
+
+
 def classify(error: Exception) -> PostError:
     """The core's view of a failed Slack call (the caller raises it)."""
     if isinstance(error, SlackApiError):
-        code = str(error.response.get("error", "")) if error.response.data else ""
+        code = error_code(error)
         status = error.response.status_code
         if code in CHANNEL_ERRORS:
             return ChannelUnavailable(f"{code}: {CHANNEL_ERRORS[code]}")
@@ -146,12 +152,12 @@ class SlackChatAdapter:
         try:
             response = await self._client.chat_postMessage(blocks=message.blocks, **kwargs)
         except SlackApiError as error:
-            if error.response.get("error") not in PAYLOAD_ERRORS:
+            if error_code(error) not in PAYLOAD_ERRORS:
                 raise classify(error) from error
             # A payload Slack will never accept: log it and fall back to plain text.
             log.error(
                 "slack rejected digest blocks; posting plain text",
-                extra={"channel": str(channel), "error": error.response.get("error")},
+                extra={"channel": str(channel), "error": error_code(error)},
             )
             try:
                 response = await self._client.chat_postMessage(**kwargs)
@@ -173,7 +179,7 @@ class SlackChatAdapter:
                 token=token, channel=channel.channel_id, limit=100, include_all_metadata=True
             )
         except SlackApiError as error:
-            if error.response.get("error") == "missing_scope":
+            if error_code(error) == "missing_scope":
                 log.warning("slack history not readable", extra={"channel": str(channel)})
                 return None
             raise classify(error) from error
