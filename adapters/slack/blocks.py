@@ -45,8 +45,8 @@ _FEEDBACK_LABELS = {
 }
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _URL_OK = re.compile(r"^https?://[^\s<>|\"'`]+$", re.IGNORECASE)
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,20}$")
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,20}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,20}$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,7 +219,8 @@ class SlackChatAdapter:
             return
         text = (
             f"I could not post the Paperboy digest to {channel_link(channel.channel_id)}: "
-            f"{escape(error.reason)} Its digests are paused until that is fixed."
+            f"{escape(error.reason.partition(': ')[2] or error.reason)} "
+            "Its digests are paused until that is fixed."
         )
         try:
             token = await self._token(channel)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 from aiohttp import web
 from slack_sdk.models.blocks import Block
 
@@ -79,6 +80,7 @@ class FakeSlack:
     install_token: str = "xoxb-installed-T2"
     installer: str = "UINSTALLER"
     client_credentials: tuple[str, str] = ("111.222", "client-secret")
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -131,6 +133,10 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "token_revoked"})
         if not token or not str(token).startswith(("xoxb-", "xapp-")):
             return web.json_response({"ok": False, "error": "not_authed"})
+        if method == "apps.connections.open":
+            if not str(token).startswith("xapp-"):
+                return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+            return web.json_response({"ok": True, "url": self.url.replace("http", "ws") + "/link"})
         if method == "auth.test":
             team = "T2" if token == self.install_token else "T1"
             return web.json_response(
@@ -193,10 +199,30 @@ class FakeSlack:
         )
         return web.Response(text="ok")
 
+    async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, push envelopes from :meth:`send_envelope`, record acks."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async with self._changed:
+            self.sockets.append(ws)
+            self._changed.notify_all()
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                await self._record(Call("socket_ack", json.loads(message.data), None))
+        return ws
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        """Deliver a Socket Mode envelope to the connected client."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.sockets)), 5)
+        await self.sockets[-1].send_json(envelope)
+
     def app(self) -> web.Application:
         """The aiohttp application serving this fake."""
         application = web.Application()
         application.router.add_post("/api/{method}", self.handle_api)
         application.router.add_get("/api/{method}", self.handle_api)
         application.router.add_post("/response/{name}", self.handle_response_url)
+        application.router.add_get("/link", self.handle_socket)
         return application

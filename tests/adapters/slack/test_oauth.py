@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackRuntime
-from bot.chat import ChannelRef, WorkspaceUnavailable
+from bot.chat import ChannelRef, ChannelUnavailable, WorkspaceUnavailable
 from bot.digest import Digest, DigestItem
 from storage import slack_repository
 from tests.adapters.slack.conftest import FakeCore, Listener, now, ranked, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.fake_slack import FakeSlack, Scripted
 
 pytestmark = [
     pytest.mark.anyio,
@@ -144,3 +144,24 @@ async def test_uninstall_forgets_the_workspace_and_pauses_it(
     )
     with pytest.raises(WorkspaceUnavailable):
         await runtime.adapter.post_digest(channel, Digest("D", items, now()), delivery_key="k")
+
+
+async def test_lost_channel_is_told_to_the_installer_by_dm_once(
+    fake_slack: FakeSlack,
+    make_runtime: Callable[..., SlackRuntime],
+    serve_runtime: Callable[[SlackRuntime], Any],
+) -> None:
+    runtime = oauth_runtime(make_runtime)
+    listener: Listener = await serve_runtime(runtime)
+    await install(listener)
+    fake_slack.script("C9", Scripted(error="not_in_channel"), Scripted(error="not_in_channel"))
+    channel = ChannelRef("slack", "C9", workspace_id="T2")
+    items = (DigestItem(ranked(), "scaling"),)
+
+    for _ in range(2):
+        with pytest.raises(ChannelUnavailable):
+            await runtime.adapter.post_digest(channel, Digest("D", items, now()), delivery_key="k")
+
+    dms = [c for c in fake_slack.called("chat.postMessage") if c.body["channel"] == "UINSTALLER"]
+    assert len(dms) == 1
+    assert "<#C9>" in dms[0].body["text"] and "/invite" in dms[0].body["text"]
