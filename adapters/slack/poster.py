@@ -95,7 +95,11 @@ class SlackChatAdapter:
         self._reported: set[str] = set()
 
     async def _token(self, channel: ChannelRef) -> str:
-        token = await self._bot_token(channel.workspace_id)
+        try:
+            token = await self._bot_token(channel.workspace_id)
+        except Exception as error:  # the installation store (our database) is unreachable
+            log.exception("slack token lookup failed", extra={"channel": str(channel)})
+            raise TransientPostError("could not read the Slack installation") from error
         if not token:
             raise WorkspaceUnavailable("Paperboy is not installed in this workspace.")
         return token

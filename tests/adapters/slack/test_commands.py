@@ -235,3 +235,26 @@ async def test_app_uninstalled_pauses_the_workspace(
         while not core.paused_workspaces:
             await asyncio.sleep(0)  # yield to the listener task; bounded by the timeout
     assert core.paused_workspaces[0][:2] == ("slack", "T1")
+
+
+async def test_a_core_failure_gets_an_apology_not_the_exception(
+    fake_slack: FakeSlack,
+    core: FakeCore,
+    make_runtime: Callable[..., SlackRuntime],
+    serve_runtime: ServeRuntime,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    listener = await _listener(make_runtime, serve_runtime)
+
+    async def broken(*_: object) -> Reply:
+        raise RuntimeError("postgresql://user:secret@db/paperboy is down")
+
+    core.handle = broken  # type: ignore[method-assign]  # simulate a bug in the core
+
+    response = await listener.post_signed("/slack/events", slash_fields(fake_slack, "list"))
+    (answer,) = await fake_slack.wait_for("response/1")
+
+    assert response.status == 200
+    assert answer.body["response_type"] == "ephemeral"
+    assert "secret" not in answer.body["text"] and "Sorry" in answer.body["text"]
+    assert any(r.message == "slack /papers failed" for r in caplog.records)
