@@ -64,16 +64,18 @@ def escape(text: str) -> str:
 
 def clip(text: str, limit: int) -> str:
     """``text`` escaped and cut to at most ``limit`` characters, never inside an entity."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
     out: list[str] = []
     used = 0
     for ch in text:
         piece = _ESCAPES.get(ch, ch)
         if used + len(piece) > limit - 1:
-            out.append("…")
-            return "".join(out)
+            break
         out.append(piece)
         used += len(piece)
-    return "".join(out)
+    return "".join(out) + "…"
 
 
 def safe_url(url: str | None, limit: int = MAX_URL_CHARS) -> str | None:

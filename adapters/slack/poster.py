@@ -133,6 +133,7 @@ class SlackChatAdapter:
                 break
             first_ts = first_ts or ts
         assert first_ts is not None  # render_digest always returns at least one message
+        self._reported.discard(str(channel))  # fixed: report the next loss again
         return first_ts
 
     async def _send(

@@ -19,12 +19,13 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.engine import Engine
 
+from adapters.platform import PlatformRuntime
 from adapters.slack.listeners import register_listeners
 from adapters.slack.poster import SlackChatAdapter
 from adapters.slack.retry import BoundedRetryHandler, Sleep
 from adapters.slack.settings import SlackMode, SlackSettings
 from adapters.slack.stores import DatabaseInstallationStore, DatabaseOAuthStateStore
-from bot.chat import ChannelStatus, CommandHandler
+from bot.chat import ChannelStatus, ChatAdapter, CommandHandler
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class SlackRuntime:
     def __init__(self, settings: SlackSettings, app: AsyncApp, adapter: SlackChatAdapter) -> None:
         self.settings = settings
         self.app = app
-        self.adapter = adapter
+        self.adapter: ChatAdapter = adapter
         self._socket: AsyncSocketModeHandler | None = None
 
     def http_routes(self) -> Sequence[web.RouteDef]:
@@ -97,7 +98,7 @@ def build_runtime(
     engine: Engine,
     *,
     retry_sleep: Sleep | None = None,
-) -> SlackRuntime:
+) -> PlatformRuntime:
     """The Slack runtime for ``serve``; raises a friendly ``UserError`` if misconfigured.
 
     ``retry_sleep`` replaces the retry handler's sleep (tests only).

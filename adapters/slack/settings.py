@@ -43,6 +43,11 @@ class SlackSettings(BaseSettings):
     )
 
     @property
+    def enabled(self) -> bool:
+        """Whether the operator configured Slack at all (any token or client id is set)."""
+        return bool(self.bot_token or self.app_token or self.client_id or self.client_secret)
+
+    @property
     def mode(self) -> SlackMode:
         """Socket Mode when an app token is set (unless ``PAPERBOY_SLACK_MODE`` says http)."""
         if self.mode_override is not None:

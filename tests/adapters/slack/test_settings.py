@@ -48,3 +48,11 @@ def test_missing_variable_is_named(
         SlackSettings().check()
 
     assert missing in raised.value.message
+
+
+def test_slack_is_off_until_a_token_or_client_id_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not SlackSettings().enabled
+
+    monkeypatch.setenv("SLACK_CLIENT_ID", "1.2")
+
+    assert SlackSettings().enabled
