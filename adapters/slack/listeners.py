@@ -1,0 +1,176 @@
+"""What the Bolt app listens to: ``/papers``, the digest buttons, uninstall events.
+
+Each listener acks first — Slack gives 3 seconds — then calls the core and answers through
+``respond`` (``response_url``: 5 uses within 30 minutes), so a slow search never shows the
+user a timeout. Listeners translate only; the grammar and the rules live in the core.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+
+from adapters.slack.blocks import (
+    SHARE_ACTION_ID,
+    escape,
+    mention,
+    parse_feedback_action,
+    render_digest,
+    render_results,
+)
+from bot.chat import (
+    Caller,
+    ChannelRef,
+    ChannelStatus,
+    CommandHandler,
+    Reply,
+    Visibility,
+)
+from bot.metrics import COMMAND_LATENCY
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMAND = "/papers"
+SORRY = "Sorry, something went wrong inside Paperboy; the details are in the log."
+_VERBS = frozenset(
+    {"subscribe", "unsubscribe", "list", "search", "help", "settings", "digest", "pause", "resume"}
+)
+_FEEDBACK_ACTIONS = re.compile(r"^paperboy_feedback_[a-z]+$")
+
+
+def command_verb(text: str) -> str:
+    """A low-cardinality label for metrics: the known verb, else ``search``."""
+    first = text.strip().split(" ", 1)[0].lower()
+    return first if first in _VERBS else "search"
+
+
+def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> ChannelRef:
+    shown = name if name and name not in ("directmessage", "privategroup") else None
+    return ChannelRef("slack", channel_id, workspace_id=team_id or "", name=shown)
+
+
+async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | None) -> None:
+    """Render the core's reply: errors and searches only to the caller, announcements to all."""
+    visible = (
+        "in_channel"
+        if reply.visibility is Visibility.CHANNEL and not reply.is_error
+        else "ephemeral"
+    )
+    common: dict[str, Any] = {
+        "unfurl_links": False,
+        "unfurl_media": False,
+        "replace_original": False,
+    }
+    if reply.is_error:
+        await respond(text=escape(reply.text), response_type="ephemeral", **common)
+    elif reply.results:
+        shareable = share_value if visible == "ephemeral" else None
+        message = render_results(reply.text, reply.results, share_value=shareable)
+        await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
+    elif reply.digest is not None:
+        for message in render_digest(reply.digest)[:3]:
+            await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
+    else:
+        await respond(text=escape(reply.text), response_type=visible, **common)
+    if reply.announce and not reply.is_error:
+        await respond(text=escape(reply.announce), response_type="in_channel", **common)
+
+
+def register_listeners(
+    app: AsyncApp,
+    handler: CommandHandler,
+    status: ChannelStatus,
+    installation_store: AsyncInstallationStore | None,
+) -> None:
+    """Attach every Paperboy listener to ``app``."""
+
+    @app.command(SLASH_COMMAND)
+    async def on_papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        started = time.monotonic()
+        text = str(body.get("text") or "")
+        channel = _channel(
+            body.get("team_id"), str(body.get("channel_id", "")), body.get("channel_name")
+        )
+        caller = Caller(user_id=str(body.get("user_id", "")), display_name=body.get("user_name"))
+        try:
+            reply = await handler.handle(channel, text, caller)
+            await send_reply(respond, reply, share_value=text)
+        except Exception:
+            log.exception("slack /papers failed", extra={"channel": str(channel)})
+            await respond(text=SORRY, response_type="ephemeral")
+        finally:
+            COMMAND_LATENCY.labels("slack", command_verb(text)).observe(time.monotonic() - started)
+
+    @app.action(_FEEDBACK_ACTIONS)
+    async def on_feedback(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        kind = parse_feedback_action(str(action.get("action_id", "")))
+        paper_id = str(action.get("value", ""))
+        if kind is None or not paper_id:
+            return
+        channel = _channel(
+            (body.get("team") or {}).get("id"), str((body.get("channel") or {}).get("id", ""))
+        )
+        caller = Caller(user_id=str((body.get("user") or {}).get("id", "")))
+        try:
+            reply = await handler.feedback(channel, paper_id, kind, caller)
+            await send_reply(respond, reply, share_value=None)
+        except Exception:
+            log.exception("slack feedback failed", extra={"channel": str(channel)})
+            await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+    @app.action(SHARE_ACTION_ID)
+    async def on_share(
+        ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        channel = _channel(
+            (body.get("team") or {}).get("id"), str((body.get("channel") or {}).get("id", ""))
+        )
+        user_id = str((body.get("user") or {}).get("id", ""))
+        try:
+            reply = await handler.handle(
+                channel, str(action.get("value", "")), Caller(user_id=user_id)
+            )
+            if reply.is_error or not reply.results:
+                await send_reply(respond, reply, share_value=None)
+                return
+            message = render_results(reply.text, reply.results, shared_by=mention(user_id))
+            await respond(
+                text=message.text,
+                blocks=message.blocks,
+                response_type="in_channel",
+                replace_original=False,
+                unfurl_links=False,
+                unfurl_media=False,
+            )
+        except Exception:
+            log.exception("slack share failed", extra={"channel": str(channel)})
+            await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+    async def lose_workspace(body: dict[str, Any], reason: str) -> None:
+        team_id = str(body.get("team_id") or "")
+        enterprise_id = body.get("enterprise_id")
+        log.warning("slack workspace lost", extra={"team_id": team_id, "reason": reason})
+        if installation_store is not None:
+            await installation_store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
+        await status.pause_workspace("slack", team_id, reason)
+
+    @app.event("app_uninstalled")
+    async def on_uninstalled(body: dict[str, Any]) -> None:
+        await lose_workspace(body, "Paperboy was uninstalled from this workspace.")
+
+    @app.event("tokens_revoked")
+    async def on_tokens_revoked(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if (event.get("tokens") or {}).get("bot"):
+            await lose_workspace(body, "Paperboy's bot token was revoked.")

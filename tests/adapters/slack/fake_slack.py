@@ -1,0 +1,228 @@
+"""A local fake of Slack's Web API (and of ``response_url``) that records every call.
+
+The real slack_sdk/slack-bolt code talks to it over HTTP on 127.0.0.1, port 0. It answers like
+Slack does: ``{"ok": false, "error": ...}`` with HTTP 200 for API errors, 429 with
+``Retry-After`` for rate limits. It also refuses what real Slack refuses — over 50 blocks, a
+section text over 3,000 characters, blocks slack_sdk's own models reject, a missing ``text`` —
+so a passing test means Slack would have accepted every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import aiohttp
+from aiohttp import web
+from slack_sdk.models.blocks import Block
+
+MAX_BLOCK_CHARS = 13_000
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    path: str
+    body: dict[str, Any]
+    token: str | None
+    ts: str | None = None  # the message ts the fake answered with
+
+
+@dataclass
+class Scripted:
+    """What the fake answers instead of success: an API error, or an HTTP status."""
+
+    error: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+
+
+def slack_would_reject(body: dict[str, Any]) -> str | None:
+    """The error Slack would give this chat.postMessage body, or None if it is fine."""
+    if not str(body.get("text") or "").strip():
+        return "no_text"
+    blocks = body.get("blocks")
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not blocks:
+        return None
+    if len(blocks) > 50:
+        return "invalid_blocks"
+    if len(json.dumps(blocks, ensure_ascii=False)) > MAX_BLOCK_CHARS:
+        return "msg_blocks_too_long"
+    for raw in blocks:
+        try:
+            parsed = Block.parse(raw)
+            assert parsed is not None
+            parsed.to_dict()  # runs slack_sdk's limit validators
+        except Exception:
+            return "invalid_blocks"
+        if raw.get("type") == "section" and len(raw.get("text", {}).get("text", "")) > 3000:
+            return "invalid_blocks"
+    return None
+
+
+@dataclass
+class FakeSlack:
+    """The fake server's state: recorded calls and per-channel/per-token scripts."""
+
+    url: str = ""
+    calls: list[Call] = field(default_factory=list)
+    scripts: dict[str, list[Scripted]] = field(default_factory=dict)
+    revoked_tokens: set[str] = field(default_factory=set)
+    install_team: str = "T2"
+    install_token: str = "xoxb-installed-T2"
+    installer: str = "UINSTALLER"
+    client_credentials: tuple[str, str] = ("111.222", "client-secret")
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    @property
+    def api_url(self) -> str:
+        """What ``PAPERBOY_SLACK_API_URL`` should be."""
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str = "1") -> str:
+        """A ``response_url`` that lands on this fake."""
+        return f"{self.url}/response/{name}"
+
+    def script(self, channel: str, *answers: Scripted) -> None:
+        """Answer the next calls about ``channel`` with ``answers``, then succeed."""
+        self.scripts.setdefault(channel, []).extend(answers)
+
+    def called(self, path: str) -> list[Call]:
+        """Every recorded call to ``path`` (``chat.postMessage``, ``response/1``...)."""
+        return [c for c in self.calls if c.path == path]
+
+    async def wait_for(self, path: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Wait (bounded) until ``path`` was called ``count`` times."""
+        async with self._changed:
+            await asyncio.wait_for(
+                self._changed.wait_for(lambda: len(self.called(path)) >= count), timeout
+            )
+        return self.called(path)
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    async def handle_api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        raw = await request.text()
+        if request.method == "GET":
+            body: dict[str, Any] = dict(request.query)
+        elif request.content_type == "application/json":
+            body = json.loads(raw) if raw else {}
+        else:
+            body = dict(parse_qsl(raw))
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth else body.get("token")
+        call = Call(method, body, token)
+        await self._record(call)
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_answer(body, auth))
+        if token in self.revoked_tokens:
+            return web.json_response({"ok": False, "error": "token_revoked"})
+        if not token or not str(token).startswith(("xoxb-", "xapp-")):
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if method == "apps.connections.open":
+            if not str(token).startswith("xapp-"):
+                return web.json_response({"ok": False, "error": "not_allowed_token_type"})
+            return web.json_response({"ok": True, "url": self.url.replace("http", "ws") + "/link"})
+        if method == "auth.test":
+            team = "T2" if token == self.install_token else "T1"
+            return web.json_response(
+                {"ok": True, "team_id": team, "user_id": "UBOT", "bot_id": "B1", "url": ""},
+                headers={"x-oauth-scopes": "commands,chat:write"},
+            )
+        channel = str(body.get("channel", ""))
+        queue = self.scripts.get(channel)
+        if queue:
+            answer = queue.pop(0)
+            if answer.status != 200:
+                headers = {"Retry-After": str(answer.retry_after)} if answer.retry_after else {}
+                error = {"ok": False, "error": "ratelimited" if answer.status == 429 else "fatal"}
+                return web.json_response(error, status=answer.status, headers=headers)
+            return web.json_response({"ok": False, "error": answer.error})
+        if method == "chat.postMessage":
+            problem = slack_would_reject(body)
+            if problem:
+                return web.json_response({"ok": False, "error": problem})
+            call.ts = f"{next(self._ts)}.0"
+            return web.json_response({"ok": True, "channel": channel, "ts": call.ts})
+        if method == "conversations.history":
+            return web.json_response({"ok": True, "messages": self._history(channel)})
+        return web.json_response({"ok": True})
+
+    def _history(self, channel: str) -> list[dict[str, Any]]:
+        messages = []
+        for call in self.called("chat.postMessage"):
+            if call.ts and call.body.get("channel") == channel and not call.body.get("thread_ts"):
+                metadata = call.body.get("metadata")
+                if isinstance(metadata, str):
+                    metadata = json.loads(metadata)
+                messages.append(
+                    {"ts": call.ts, "text": call.body.get("text"), "metadata": metadata}
+                )
+        return list(reversed(messages))
+
+    def _oauth_answer(self, body: dict[str, Any], auth: str) -> dict[str, Any]:
+        client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+        if (client_id, secret) != self.client_credentials:
+            return {"ok": False, "error": "invalid_client_id"}
+        if body.get("code") != "good-code":
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "app_id": "A1",
+            "access_token": self.install_token,
+            "token_type": "bot",
+            "scope": "commands,chat:write,chat:write.public",
+            "bot_user_id": "UBOT",
+            "team": {"id": self.install_team, "name": "Team Two"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": self.installer},
+        }
+
+    async def handle_response_url(self, request: web.Request) -> web.Response:
+        await self._record(
+            Call(f"response/{request.match_info['name']}", await request.json(), None)
+        )
+        return web.Response(text="ok")
+
+    async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, push envelopes from :meth:`send_envelope`, record acks."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async with self._changed:
+            self.sockets.append(ws)
+            self._changed.notify_all()
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        async for message in ws:
+            if message.type == aiohttp.WSMsgType.TEXT:
+                await self._record(Call("socket_ack", json.loads(message.data), None))
+        return ws
+
+    async def send_envelope(self, envelope: dict[str, Any]) -> None:
+        """Deliver a Socket Mode envelope to the connected client."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: bool(self.sockets)), 5)
+        await self.sockets[-1].send_json(envelope)
+
+    def app(self) -> web.Application:
+        """The aiohttp application serving this fake."""
+        application = web.Application()
+        application.router.add_post("/api/{method}", self.handle_api)
+        application.router.add_get("/api/{method}", self.handle_api)
+        application.router.add_post("/response/{name}", self.handle_response_url)
+        application.router.add_get("/link", self.handle_socket)
+        return application
