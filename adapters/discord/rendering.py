@@ -31,9 +31,12 @@ MAX_MESSAGE_EMBED_CHARS = 6000
 MAX_CONTENT = 2000
 MAX_BUTTON_ROWS = 5
 # Our own caps, well under Discord's: a digest card is a teaser, not the abstract.
-CARD_DESCRIPTION = 900
+# Each line is clipped on its own so markup (*why*) is never cut open; the sum stays < 1,500.
+AUTHORS_CHARS = 150
+WHY_CHARS = 200
+SUMMARY_CHARS = 300
 CARD_FOOTER = 200
-SUMMARY_CHARS = 350
+MAX_URL = 300
 EMBED_COLOUR = 0xFFD21E  # Hugging Face yellow
 _SAFE_URL = re.compile(r"^https?://[^\s<>()\[\]`\"']+$")
 
@@ -82,7 +85,7 @@ def clip(text: str, limit: int) -> str:
 
 def safe_url(url: str | None) -> str | None:
     """The URL when it is a plain http(s) URL that cannot break a markdown link, else None."""
-    if url and len(url) <= 512 and _SAFE_URL.match(url):
+    if url and len(url) <= MAX_URL and _SAFE_URL.match(url):
         return url
     return None
 
@@ -104,16 +107,15 @@ def paper_card(
     title = clip(f"{position}. {escape_text(paper.title)}", MAX_TITLE)
     lines: list[str] = []
     if paper.authors:
-        lines.append(escape_text(format_authors(paper.authors)))
+        lines.append(clip(escape_text(format_authors(paper.authors)), AUTHORS_CHARS))
     why = " · ".join(part for part in (topic, ranked.why) if part)
     if why:
-        lines.append(f"*{escape_text(why)}*")
+        lines.append(f"*{clip(escape_text(why), WHY_CHARS)}*")
     summary = paper.ai_summary or paper.abstract
     if summary:
-        lines.append(escape_text(clip(" ".join(summary.split()), SUMMARY_CHARS)))
-    links = _links(paper)
-    body = clip("\n".join(lines), CARD_DESCRIPTION - len(links) - 1)
-    description = f"{body}\n{links}" if body else links
+        lines.append(clip(escape_text(" ".join(summary.split())), SUMMARY_CHARS))
+    lines.append(_links(paper))
+    description = clip("\n".join(lines), MAX_DESCRIPTION)
     embed = discord.Embed(title=title, url=paper.url, description=description, colour=EMBED_COLOUR)
     footer = [f"▲ {paper.upvotes}"]
     if paper.github_stars is not None:

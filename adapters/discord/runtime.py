@@ -35,6 +35,7 @@ class DiscordRuntime:
         self.client = client
         self.adapter = DiscordChatAdapter(client, ChannelPacer(settings.post_interval))
         self._gateway: asyncio.Task[None] | None = None
+        self._started = False
 
     def http_routes(self) -> Sequence[web.RouteDef]:
         """None: Discord reaches us over the gateway, not over HTTP."""
@@ -47,6 +48,7 @@ class DiscordRuntime:
         may); exactly one set of processes should hold each shard.
         """
         discord.http.Route.BASE = self.settings.api_url
+        self._started = True
         await self.client.login(self.settings.token())
         if self.settings.dev_guild is not None:
             await self.client.sync_commands(self.settings.dev_guild)
@@ -57,7 +59,11 @@ class DiscordRuntime:
             self._gateway.add_done_callback(_report_gateway_end)
 
     async def stop(self) -> None:
-        """Close the gateway and the HTTP session."""
+        """Close the gateway and the HTTP session (nothing to do if never started)."""
+        if not self._started:
+            # discord.py's AutoShardedClient.close() fails before its first login.
+            return
+        self._started = False
         await self.client.close()
         if self._gateway is not None:
             with contextlib.suppress(Exception):

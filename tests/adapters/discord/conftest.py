@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -43,12 +44,14 @@ class FakeStatus:
 
     paused_channels: list[tuple[ChannelRef, str]] = field(default_factory=list)
     paused_workspaces: list[tuple[str, str, str]] = field(default_factory=list)
+    workspace_paused: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def pause_channel(self, channel: ChannelRef, reason: str) -> None:
         self.paused_channels.append((channel, reason))
 
     async def pause_workspace(self, platform: str, workspace_id: str, reason: str) -> None:
         self.paused_workspaces.append((platform, workspace_id, reason))
+        self.workspace_paused.set()
 
 
 @pytest.fixture(autouse=True)
