@@ -16,10 +16,11 @@ from discord import app_commands
 from adapters.discord.commands import SORRY, PapersCommands
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.settings import DiscordSettings
-from bot.chat import ChannelStatus, FeedbackKind
+from bot.chat import ChannelRef, ChannelStatus, FeedbackKind
 
 log = logging.getLogger("paperboy.discord")
 REMOVED_REASON = "the bot was removed from this Discord server"
+CHANNEL_DELETED_REASON = "the channel was deleted"
 
 
 class PaperboyClient(discord.AutoShardedClient):
@@ -70,6 +71,11 @@ class PaperboyClient(discord.AutoShardedClient):
         """Kicked or banned from a server: pause all its channels (the core decides how)."""
         log.warning("discord guild removed", extra={"guild": guild.id})
         await self.channel_status.pause_workspace("discord", str(guild.id), REMOVED_REASON)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A deleted channel will never take a digest again: pause it before the next post."""
+        ref = ChannelRef("discord", str(channel.id), str(channel.guild.id), channel.name)
+        await self.channel_status.pause_channel(ref, CHANNEL_DELETED_REASON)
 
 
 class PapersTree(app_commands.CommandTree[PaperboyClient]):

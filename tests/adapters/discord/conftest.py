@@ -45,9 +45,11 @@ class FakeStatus:
     paused_channels: list[tuple[ChannelRef, str]] = field(default_factory=list)
     paused_workspaces: list[tuple[str, str, str]] = field(default_factory=list)
     workspace_paused: asyncio.Event = field(default_factory=asyncio.Event)
+    channel_paused: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def pause_channel(self, channel: ChannelRef, reason: str) -> None:
         self.paused_channels.append((channel, reason))
+        self.channel_paused.set()
 
     async def pause_workspace(self, platform: str, workspace_id: str, reason: str) -> None:
         self.paused_workspaces.append((platform, workspace_id, reason))

@@ -10,8 +10,10 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
+from bot.ranking import RankedPaper
 from tests.adapters.discord.conftest import FakeCore, FakeStatus
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.adapters.discord.papers_factory import digest_of, paper
 from tests.adapters.discord.payloads import (
     MEMBER,
     button_press,
@@ -282,3 +284,60 @@ async def test_an_outage_is_not_a_removal(runtime: DiscordRuntime, status: FakeS
     await asyncio.wait_for(status.workspace_paused.wait(), 5)
 
     assert [guild for _, guild, _ in status.paused_workspaces] == [str(other_guild)]
+
+
+async def test_a_deleted_channel_is_paused(runtime: DiscordRuntime, status: FakeStatus) -> None:
+    channel = {
+        "id": str(CHANNEL_ID),
+        "type": 0,
+        "guild_id": str(GUILD_ID),
+        "name": "papers",
+        "position": 0,
+        "permission_overwrites": [],
+        "nsfw": False,
+        "parent_id": None,
+    }
+    state = runtime.client._connection
+    state.parse_guild_create({"id": str(GUILD_ID), "name": "Lab", "channels": [channel]})
+    state.parse_channel_delete(channel)
+    await asyncio.wait_for(status.channel_paused.wait(), 5)
+
+    ((ref, reason),) = status.paused_channels
+    assert (ref.channel_id, ref.workspace_id, ref.name) == (
+        str(CHANNEL_ID),
+        str(GUILD_ID),
+        "papers",
+    )
+    assert "deleted" in reason
+
+
+async def test_search_results_come_as_private_cards_with_buttons(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    results = tuple(
+        RankedPaper(paper(n), score=1.0, relevance=1.0, why="title matches") for n in (1, 2)
+    )
+    core.replies["search"] = Reply(
+        text="2 papers for scaling\n1. Paper 1\n2. Paper 2", results=results
+    )
+    feed(runtime, interaction(2, papers_command("search", query="scaling")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    body = fake.calls("POST", FOLLOWUP)[0].body
+    assert body["flags"] & EPHEMERAL
+    assert body["content"] == "2 papers for scaling"
+    assert [embed["title"] for embed in body["embeds"]] == ["1. Paper 1", "2. Paper 2"]
+    assert body["components"][1]["components"][2]["custom_id"] == "pb:fb:more:2411.00002"
+
+
+async def test_digest_preview_renders_the_digest_privately(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    digest = digest_of([paper(n) for n in range(1, 8)])
+    core.replies["digest"] = Reply(text="Today's digest (7 papers)", digest=digest)
+    feed(runtime, interaction(2, papers_command("digest", preview=True)))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 2)
+
+    bodies = [call.body for call in fake.calls("POST", FOLLOWUP)]
+    assert [len(body["embeds"]) for body in bodies] == [5, 2]
+    assert all(body["flags"] & EPHEMERAL for body in bodies)
