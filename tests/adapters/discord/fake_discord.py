@@ -76,10 +76,16 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self.runner: web.AppRunner | None = None
         self.base_url = ""
+        self.gateway_url = ""
+        self.identified: list[dict[str, Any]] = []
+        self.guild_ids: list[int] = [GUILD_ID]
+        self._sockets: list[web.WebSocketResponse] = []
+        self._seq = itertools.count(1)
 
     async def start(self) -> None:
         """Listen on 127.0.0.1 on a free port."""
         app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._dispatch)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
@@ -87,9 +93,12 @@ class FakeDiscord:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started above
         self.base_url = f"http://127.0.0.1:{port}/api/v10"
+        self.gateway_url = f"ws://127.0.0.1:{port}/gateway"
 
     async def close(self) -> None:
         """Stop listening."""
+        for socket in self._sockets:
+            await socket.close()
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -124,6 +133,50 @@ class FakeDiscord:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(predicate), timeout)
 
+    async def send_event(self, event: str, data: dict[str, Any]) -> None:
+        """Push a gateway dispatch (op 0) to every connected shard."""
+        for socket in self._sockets:
+            await socket.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        """A minimal gateway: HELLO, IDENTIFY → READY + GUILD_CREATE, heartbeat ACKs.
+
+        Frames are plain JSON text: discord.py only inflates binary frames.
+        """
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45_000}})
+        async for frame in socket:
+            payload = json.loads(frame.data)
+            if payload["op"] == 1:
+                await socket.send_json({"op": 11})
+            elif payload["op"] == 2:
+                await self._identify(socket, payload["d"])
+        self._sockets.remove(socket)
+        return socket
+
+    async def _identify(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        shard = identify.get("shard", [0, 1])
+        ready = {
+            "v": 10,
+            "user": BOT_USER,
+            "guilds": [{"id": str(g), "unavailable": True} for g in self.guild_ids],
+            "session_id": f"session-{shard[0]}",
+            "resume_gateway_url": self.gateway_url,
+            "shard": shard,
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+        await socket.send_json({"op": 0, "t": "READY", "s": next(self._seq), "d": ready})
+        for guild in self.guild_ids:
+            create = {"id": str(guild), "name": "Lab", "channels": [], "roles": [], "members": []}
+            await socket.send_json(
+                {"op": 0, "t": "GUILD_CREATE", "s": next(self._seq), "d": create}
+            )
+        async with self._changed:
+            self.identified.append(identify)
+            self._changed.notify_all()
+
     async def _dispatch(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body = await request.json() if request.can_read_body else None
@@ -148,6 +201,11 @@ class FakeDiscord:
             return json_response(BOT_USER)
         if path == "/oauth2/applications/@me":
             return json_response(_application())
+        if path == "/gateway/bot":
+            limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
+            return json_response(
+                {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+            )
         if method == "PUT" and (
             found := re.fullmatch(r"/applications/\d+(/guilds/(\d+))?/commands", path)
         ):
