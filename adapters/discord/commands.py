@@ -91,9 +91,10 @@ def channel_of(interaction: discord.Interaction[Any]) -> ChannelRef:
 def caller_of(interaction: discord.Interaction[Any], manage_permission: str) -> Caller:
     """Who pressed: ``can_manage`` is the member's resolved permission in this channel."""
     user = interaction.user
+    permissions = interaction.permissions
     return Caller(
         user_id=str(user.id),
-        can_manage=bool(getattr(interaction.permissions, manage_permission)),
+        can_manage=permissions.administrator or bool(getattr(permissions, manage_permission)),
         display_name=user.display_name,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import discord
 import pytest
 
 from adapters.discord import DiscordRuntime
@@ -89,6 +90,17 @@ async def test_members_without_manage_channels_are_refused_politely(
     assert answer["data"]["flags"] == EPHEMERAL
     assert "Manage Channels" in answer["data"]["content"]
     assert core.handled == []
+
+
+async def test_administrators_may_manage_without_the_named_permission(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    admin = discord.Permissions(administrator=True)
+    feed(runtime, interaction(2, papers_command("subscribe", topic="rlhf"), permissions=admin))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    assert core.handled[0][1] == "subscribe rlhf"
+    assert core.handled[0][2].can_manage
 
 
 async def test_members_without_manage_channels_may_still_search(
