@@ -1,0 +1,92 @@
+"""The Paperboy Discord client: an AutoShardedClient with the ``/papers`` tree.
+
+Intents are the minimum: slash commands and button presses need none, ``guilds`` tells us
+when the bot is removed from a server. Mentions are disabled client-wide, so nothing the bot
+sends can ping, whatever a paper title says.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from adapters.discord.commands import SORRY, PapersCommands
+from adapters.discord.feedback import FeedbackButton
+from adapters.discord.settings import DiscordSettings
+from bot.chat import ChannelRef, ChannelStatus, FeedbackKind
+
+log = logging.getLogger("paperboy.discord")
+REMOVED_REASON = "the bot was removed from this Discord server"
+CHANNEL_DELETED_REASON = "the channel was deleted"
+
+
+class PaperboyClient(discord.AutoShardedClient):
+    """Receives interactions and guild events; posts through its REST client."""
+
+    def __init__(
+        self, settings: DiscordSettings, commands: PapersCommands, status: ChannelStatus
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        # Without ids, discord.py runs every shard (asking Discord how many when count is None).
+        shards: dict[str, Any] = {"shard_count": settings.shard_count}
+        if settings.shard_id_list:
+            shards["shard_ids"] = settings.shard_id_list
+        super().__init__(
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=settings.max_ratelimit_wait,
+            **shards,
+        )
+        self.commands = commands
+        self.channel_status = status
+        self.tree = PapersTree(self)
+        self.tree.add_command(commands.group)
+
+    async def setup_hook(self) -> None:
+        """Buttons of every digest ever posted keep working after a restart."""
+        self.add_dynamic_items(FeedbackButton)
+
+    async def sync_commands(self, guild_id: int | None) -> list[str]:
+        """Upload ``/papers``: to one guild (instant, for development) or globally."""
+        if guild_id is None:
+            synced = await self.tree.sync()
+        else:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        log.info("discord commands synced", extra={"guild": guild_id or "global"})
+        return [command.name for command in synced]
+
+    async def feedback_pressed(
+        self, interaction: discord.Interaction[Any], paper_id: str, kind: FeedbackKind
+    ) -> None:
+        """A feedback button was pressed (see :mod:`adapters.discord.feedback`)."""
+        await self.commands.feedback_pressed(interaction, paper_id, kind)
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked or banned from a server: pause all its channels (the core decides how)."""
+        log.warning("discord guild removed", extra={"guild": guild.id})
+        await self.channel_status.pause_workspace("discord", str(guild.id), REMOVED_REASON)
+
+    async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
+        """A deleted channel will never take a digest again: pause it before the next post."""
+        ref = ChannelRef("discord", str(channel.id), str(channel.guild.id), channel.name)
+        await self.channel_status.pause_channel(ref, CHANNEL_DELETED_REASON)
+
+
+class PapersTree(app_commands.CommandTree[PaperboyClient]):
+    """The command tree, with errors turned into an apology."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[PaperboyClient], error: app_commands.AppCommandError
+    ) -> None:
+        """A bug in a command: log it; the member gets an apology, never the exception."""
+        log.error("discord command error", exc_info=error)
+        if interaction.response.is_done():
+            await interaction.followup.send(SORRY, ephemeral=True)
+        else:
+            await interaction.response.send_message(SORRY, ephemeral=True)

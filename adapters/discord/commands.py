@@ -1,0 +1,282 @@
+"""``/papers`` slash commands: Discord interactions in, the core's grammar out, replies back.
+
+Discord does not let a command with subcommands run bare, so the core grammar is spelled out
+as subcommands (``/papers search query:…`` → ``search …``). Every command defers at once
+(Discord's 3-second rule) and answers through the interaction's follow-up webhook, which any
+process may use for 15 minutes. Answers are ephemeral; a channel-wide reply or announcement
+is a second, public follow-up.
+
+Who may change a channel's subscriptions is checked here, server-side, on every call:
+``default_member_permissions`` only exists on top-level commands (Discord ignores it on
+subcommands), and ``/papers`` must stay open to everyone for ``search``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import OrderedDict, deque
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import discord
+from discord import app_commands
+
+from adapters.discord.feedback import feedback_view
+from adapters.discord.rendering import (
+    MAX_CONTENT,
+    OutgoingMessage,
+    digest_messages,
+    results_messages,
+    split_text,
+)
+from bot.chat import Caller, ChannelRef, CommandHandler, FeedbackKind, Reply, Visibility
+from bot.metrics import COMMAND_LATENCY
+
+log = logging.getLogger("paperboy.discord")
+
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
+AUTOCOMPLETE_BUDGET = 2.0  # seconds; autocomplete cannot be deferred past Discord's 3 s
+SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
+POSTED = "Posted in the channel."
+NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
+
+
+@runtime_checkable
+class ChannelTopicSource(Protocol):
+    """Optional: a handler that can list a channel's topics feeds autocomplete."""
+
+    async def channel_topics(self, channel: ChannelRef) -> Sequence[str]:
+        """The topics ``channel`` is subscribed to, as the users wrote them."""
+        ...
+
+
+class RecentSearches:
+    """The last few searches per channel, in memory, for ``/papers search`` autocomplete."""
+
+    def __init__(self, per_channel: int = 10, channels: int = 5000) -> None:
+        self._per_channel = per_channel
+        self._channels = channels
+        self._by_channel: OrderedDict[str, deque[str]] = OrderedDict()
+
+    def add(self, channel: ChannelRef, query: str) -> None:
+        """Remember ``query`` as the newest search of ``channel``."""
+        key = str(channel)
+        recent = self._by_channel.pop(key, None) or deque(maxlen=self._per_channel)
+        if query in recent:
+            recent.remove(query)
+        recent.appendleft(query)
+        self._by_channel[key] = recent
+        while len(self._by_channel) > self._channels:
+            self._by_channel.popitem(last=False)
+
+    def of(self, channel: ChannelRef) -> list[str]:
+        """Newest first."""
+        return list(self._by_channel.get(str(channel), ()))
+
+
+def channel_of(interaction: discord.Interaction[Any]) -> ChannelRef:
+    """The core's reference for the channel an interaction happened in."""
+    name = getattr(interaction.channel, "name", None)
+    return ChannelRef(
+        platform="discord",
+        channel_id=str(interaction.channel_id or ""),
+        workspace_id=str(interaction.guild_id or ""),
+        name=name if isinstance(name, str) else None,
+    )
+
+
+def caller_of(interaction: discord.Interaction[Any], manage_permission: str) -> Caller:
+    """Who pressed: ``can_manage`` is the member's resolved permission in this channel."""
+    user = interaction.user
+    permissions = interaction.permissions
+    return Caller(
+        user_id=str(user.id),
+        can_manage=permissions.administrator or bool(getattr(permissions, manage_permission)),
+        display_name=user.display_name,
+    )
+
+
+def _choices(candidates: Sequence[str], current: str) -> list[app_commands.Choice[str]]:
+    """≤ 25 distinct candidates containing what the member has typed so far."""
+    typed = current.strip().lower()
+    seen: set[str] = set()
+    choices: list[app_commands.Choice[str]] = []
+    for candidate in candidates:
+        value = candidate.strip()[:MAX_CHOICE_CHARS]
+        if not value or value.lower() in seen or typed not in value.lower():
+            continue
+        seen.add(value.lower())
+        choices.append(app_commands.Choice(name=value, value=value))
+        if len(choices) == MAX_CHOICES:
+            break
+    return choices
+
+
+def reply_messages(reply: Reply) -> list[OutgoingMessage]:
+    """The reply as messages: paper cards when the core sent papers, else its text."""
+    if reply.digest is not None and not reply.is_error:
+        return digest_messages(reply.digest)
+    if reply.results and not reply.is_error:
+        header = reply.text.splitlines()[0] if reply.text else None
+        return results_messages(reply.results, header)
+    return [OutgoingMessage(content=chunk) for chunk in split_text(reply.text, MAX_CONTENT)]
+
+
+class PapersCommands:
+    """The ``/papers`` group and the button presses, talking to the core's CommandHandler."""
+
+    def __init__(self, handler: CommandHandler, *, manage_permission: str) -> None:
+        self._handler = handler
+        self._manage_permission = manage_permission
+        self.recent = RecentSearches()
+        self.group = self._build_group()
+
+    def refusal(self) -> str:
+        """The friendly answer to a member who may not change subscriptions."""
+        permission = self._manage_permission.replace("_", " ").title()
+        return (
+            f"Only members with the {permission} permission can change what this channel "
+            "follows. Ask a moderator, or use /papers search for yourself."
+        )
+
+    async def run(
+        self, interaction: discord.Interaction[Any], verb: str, text: str, *, manages: bool
+    ) -> None:
+        """Run one core command for an interaction: check, defer, handle, follow up."""
+        started = time.monotonic()
+        channel = channel_of(interaction)
+        caller = caller_of(interaction, self._manage_permission)
+        if manages and not caller.can_manage:
+            await interaction.response.send_message(self.refusal(), ephemeral=True)
+            return
+        if verb == "subscribe":
+            missing = [p for p in NEEDED_TO_POST if not getattr(interaction.app_permissions, p)]
+            if missing:
+                names = ", ".join(p.replace("_", " ").title() for p in missing)
+                await interaction.response.send_message(
+                    f"I cannot post digests here: give me {names} in this channel first.",
+                    ephemeral=True,
+                )
+                return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            reply = await self._handler.handle(channel, text, caller)
+        except Exception:
+            log.exception("discord command failed", extra={"channel": str(channel), "verb": verb})
+            reply = Reply(text=SORRY, is_error=True)
+        if verb == "search" and not reply.is_error and text.removeprefix("search ").strip():
+            self.recent.add(channel, text.removeprefix("search ").strip())
+        await self.send_reply(interaction, reply)
+        COMMAND_LATENCY.labels("discord", verb).observe(time.monotonic() - started)
+
+    async def send_reply(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
+        """Follow up a deferred interaction: ephemeral unless the core says the channel."""
+        public = reply.visibility is Visibility.CHANNEL and not reply.is_error
+        if public:
+            await interaction.followup.send(POSTED, ephemeral=True)
+        for message in reply_messages(reply):
+            view = feedback_view(message)
+            await interaction.followup.send(
+                content=message.content or discord.utils.MISSING,
+                embeds=message.embeds,
+                ephemeral=not public,
+                allowed_mentions=discord.AllowedMentions.none(),
+                view=view or discord.utils.MISSING,
+            )
+        if reply.announce and not reply.is_error:
+            await interaction.followup.send(
+                reply.announce[:MAX_CONTENT],
+                ephemeral=False,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+
+    async def feedback_pressed(
+        self, interaction: discord.Interaction[Any], paper_id: str, kind: FeedbackKind
+    ) -> None:
+        """A digest button: store it through the core, answer the presser privately."""
+        channel = channel_of(interaction)
+        caller = caller_of(interaction, self._manage_permission)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            reply = await self._handler.feedback(channel, paper_id, kind, caller)
+        except Exception:
+            log.exception("discord feedback failed", extra={"channel": str(channel)})
+            reply = Reply(text=SORRY, is_error=True)
+        await self.send_reply(interaction, reply)
+
+    async def topic_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """The channel's topics matching what is typed (for ``unsubscribe``)."""
+        return _choices(await self._topics(channel_of(interaction)), current)
+
+    async def search_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Recent searches in this channel, then its topics (for ``search``)."""
+        channel = channel_of(interaction)
+        return _choices([*self.recent.of(channel), *await self._topics(channel)], current)
+
+    async def _topics(self, channel: ChannelRef) -> Sequence[str]:
+        if not isinstance(self._handler, ChannelTopicSource):
+            return ()
+        try:
+            return await asyncio.wait_for(
+                self._handler.channel_topics(channel), timeout=AUTOCOMPLETE_BUDGET
+            )
+        except Exception:
+            # Autocomplete is a convenience; an empty list beats a failed interaction.
+            log.warning("topic autocomplete failed", exc_info=True)
+            return ()
+
+    def _build_group(self) -> app_commands.Group:
+        group = app_commands.Group(
+            name="papers", description="Research papers for this channel", guild_only=True
+        )
+
+        @group.command(name="search", description="Search the papers (only you see results)")
+        @app_commands.describe(query="Words, phrases, -exclusions, filters")
+        @app_commands.autocomplete(query=self.search_choices)
+        async def search(interaction: discord.Interaction[Any], query: str) -> None:
+            await self.run(interaction, "search", f"search {query}", manages=False)
+
+        @group.command(name="subscribe", description="Follow a topic in this channel")
+        @app_commands.describe(topic='A topic, e.g. "scaling laws" -vision')
+        async def subscribe(interaction: discord.Interaction[Any], topic: str) -> None:
+            await self.run(interaction, "subscribe", f"subscribe {topic}", manages=True)
+
+        @group.command(name="unsubscribe", description="Stop following a topic")
+        @app_commands.describe(topic="The topic or its number in /papers list")
+        @app_commands.autocomplete(topic=self.topic_choices)
+        async def unsubscribe(interaction: discord.Interaction[Any], topic: str) -> None:
+            await self.run(interaction, "unsubscribe", f"unsubscribe {topic}", manages=True)
+
+        @group.command(name="list", description="The topics this channel follows")
+        async def list_(interaction: discord.Interaction[Any]) -> None:
+            await self.run(interaction, "list", "list", manages=False)
+
+        @group.command(name="schedule", description="When this channel gets its digest")
+        @app_commands.describe(spec="e.g. daily 09:00 Europe/Paris, weekdays 08:30, off")
+        async def schedule(interaction: discord.Interaction[Any], spec: str) -> None:
+            await self.run(interaction, "schedule", f"schedule {spec}", manages=True)
+
+        @group.command(name="digest", description="Today's digest now (preview: only you)")
+        @app_commands.describe(preview="Show it only to you instead of the channel")
+        async def digest(interaction: discord.Interaction[Any], preview: bool = False) -> None:
+            text = "digest preview" if preview else "digest"
+            await self.run(interaction, "digest", text, manages=False)
+
+        @group.command(name="settings", description="Show or change this channel's settings")
+        @app_commands.describe(options="e.g. max=5 min_upvotes=10 (empty: show them)")
+        async def settings(interaction: discord.Interaction[Any], options: str = "") -> None:
+            text = f"settings {options}".strip()
+            await self.run(interaction, "settings", text, manages=True)
+
+        @group.command(name="help", description="How to use Paperboy")
+        async def help_(interaction: discord.Interaction[Any]) -> None:
+            await self.run(interaction, "help", "help", manages=False)
+
+        return group

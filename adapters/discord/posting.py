@@ -1,0 +1,171 @@
+"""Digests posted to Discord channels over plain REST, with per-channel pacing.
+
+Any replica that has logged in (``client.login``, no gateway needed) can post: a digest is a
+few ``POST /channels/{id}/messages``. discord.py already sleeps on 429 and learns the rate
+limit buckets; :class:`ChannelPacer` adds our own spacing so one busy channel never drains
+its bucket into 429s (which count towards Discord's invalid-request ban).
+
+Access errors are never retried: 50001 Missing Access, 50013 Missing Permissions and 10003
+Unknown Channel become :class:`~bot.chat.ChannelUnavailable` so the core pauses the channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import aiohttp
+import discord
+
+from adapters.discord.feedback import feedback_view
+from adapters.discord.rendering import digest_messages
+from bot.chat import (
+    ChannelRef,
+    ChannelUnavailable,
+    PostError,
+    TransientPostError,
+    WorkspaceUnavailable,
+)
+from bot.digest import Digest
+
+log = logging.getLogger("paperboy.discord")
+
+MISSING_ACCESS = 50001
+MISSING_PERMISSIONS = 50013
+UNKNOWN_CHANNEL = 10003
+UNKNOWN_GUILD = 10004
+_CHANNEL_GONE = {
+    MISSING_ACCESS: "the bot cannot see this channel (50001 Missing Access)",
+    MISSING_PERMISSIONS: "the bot lacks Send Messages or Embed Links here (50013)",
+    UNKNOWN_CHANNEL: "the channel was deleted (10003 Unknown Channel)",
+}
+MAX_NONCE = 25
+
+
+def delivery_nonce(delivery_key: str, index: int) -> str:
+    """A ≤ 25-character nonce for message ``index`` of the delivery ``delivery_key``.
+
+    Sent with ``enforce_nonce``: a retry with the same nonce within a few minutes returns the
+    message already created instead of posting it twice.
+    """
+    digest = hashlib.sha256(delivery_key.encode()).hexdigest()
+    suffix = f"-{index}"
+    return digest[: MAX_NONCE - len(suffix)] + suffix
+
+
+class ChannelPacer:
+    """Serialises posts per channel and keeps ``interval`` seconds between two of them."""
+
+    def __init__(
+        self,
+        interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._last: dict[str, float] = {}
+
+    @asynccontextmanager
+    async def channel(self, key: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+        """Hold the channel for a whole digest; call the yielded function before each post."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            yield lambda: self._pace(key)
+
+    async def _pace(self, key: str) -> None:
+        last = self._last.get(key)
+        if last is not None:
+            wait = last + self._interval - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+        self._last[key] = self._clock()
+
+
+class DiscordChatAdapter:
+    """The :class:`bot.chat.ChatAdapter` for Discord, posting through a logged-in client."""
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, pacer: ChannelPacer) -> None:
+        self._client = client
+        self._pacer = pacer
+        self._reported: set[tuple[str, int]] = set()
+
+    async def post_digest(self, channel: ChannelRef, digest: Digest, *, delivery_key: str) -> str:
+        """Post the digest as embed messages; return the id of the first one."""
+        target = self._messageable(channel)
+        first_id: str | None = None
+        async with self._pacer.channel(channel.channel_id) as pace:
+            for index, message in enumerate(digest_messages(digest)):
+                await pace()
+                view = feedback_view(message)
+                try:
+                    sent = await target.send(
+                        content=message.content,
+                        embeds=message.embeds,
+                        nonce=delivery_nonce(delivery_key, index),
+                        allowed_mentions=discord.AllowedMentions.none(),
+                        view=view or discord.utils.MISSING,
+                    )
+                except discord.RateLimited as exc:
+                    raise TransientPostError(f"rate limited for {exc.retry_after:.0f} s") from exc
+                except discord.HTTPException as exc:
+                    raise self._translate(channel, exc) from exc
+                except (aiohttp.ClientError, TimeoutError) as exc:
+                    raise TransientPostError(f"network error: {type(exc).__name__}") from exc
+                first_id = first_id or str(sent.id)
+        return first_id or ""
+
+    async def find_posted(self, channel: ChannelRef, delivery_key: str) -> str | None:
+        """Always None: Discord cannot look a message up by its nonce.
+
+        The nonce is not stored on the message (reading the channel history does not show
+        it), so there is nothing to search for. Re-posting is safe instead: the same
+        ``delivery_key`` gives the same nonces, and ``enforce_nonce`` makes Discord return the
+        messages it already created (for a few minutes after the first attempt).
+        """
+        return None
+
+    def _messageable(self, channel: ChannelRef) -> discord.PartialMessageable:
+        if not channel.channel_id.isdigit():
+            raise ChannelUnavailable(f"'{channel.channel_id}' is not a Discord channel id")
+        guild_id = int(channel.workspace_id) if channel.workspace_id.isdigit() else None
+        return self._client.get_partial_messageable(int(channel.channel_id), guild_id=guild_id)
+
+    def _translate(self, channel: ChannelRef, exc: discord.HTTPException) -> PostError:
+        """Map Discord's answer to what the core should do; log access loss once."""
+        if exc.code in _CHANNEL_GONE:
+            reason = _CHANNEL_GONE[exc.code]
+            self._log_once(channel, exc.code, reason)
+            return ChannelUnavailable(reason)
+        if exc.code == UNKNOWN_GUILD:
+            return WorkspaceUnavailable("the bot is no longer in this server (10004)")
+        if exc.status == 401:
+            log.error("discord rejected the bot token (401); check DISCORD_BOT_TOKEN")
+            return WorkspaceUnavailable("the bot token was rejected (401)")
+        if exc.status in (403, 404):
+            # Other access errors: retrying only feeds Discord's invalid-request counter.
+            self._log_once(channel, exc.code, f"HTTP {exc.status} code {exc.code}")
+            return ChannelUnavailable(f"Discord refused the post (HTTP {exc.status}, {exc.code})")
+        if exc.status == 429 or exc.status >= 500:
+            return TransientPostError(f"Discord answered HTTP {exc.status}")
+        log.error(
+            "discord rejected a digest post",
+            extra={"channel": str(channel), "status": exc.status, "code": exc.code},
+        )
+        return PostError(f"Discord rejected the post (HTTP {exc.status}, code {exc.code})")
+
+    def _log_once(self, channel: ChannelRef, code: int, reason: str) -> None:
+        key = (str(channel), code)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        log.warning("discord channel unavailable: %s: %s", channel, reason)

@@ -1,0 +1,89 @@
+"""Discord settings, read from the environment and checked before anything connects.
+
+``DISCORD_BOT_TOKEN`` keeps Discord's customary name; everything else is ``PAPERBOY_DISCORD_*``.
+"""
+
+from __future__ import annotations
+
+import discord
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import UserError
+
+DEFAULT_API_URL = "https://discord.com/api/v10"
+TOKEN_VARIABLE = "DISCORD_BOT_TOKEN"
+TOKEN_HELP = (
+    f"{TOKEN_VARIABLE} is not set: create a bot at https://discord.com/developers/applications "
+    f"(Bot → Reset Token) and export it as {TOKEN_VARIABLE}."
+)
+
+
+class DiscordSettings(BaseSettings):
+    """How the Discord runtime connects, syncs its commands and paces its posts."""
+
+    model_config = SettingsConfigDict(env_prefix="PAPERBOY_DISCORD_", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, validation_alias=TOKEN_VARIABLE)
+    api_url: str = DEFAULT_API_URL
+    dev_guild: int | None = None
+    sync_commands: bool = False
+    gateway: bool = True
+    shard_ids: str = ""
+    shard_count: int | None = None
+    manage_permission: str = "manage_channels"
+    post_interval: float = Field(default=1.0, ge=0)
+    max_ratelimit_wait: float = Field(default=60.0, ge=30)
+
+    @field_validator("api_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("PAPERBOY_DISCORD_API_URL must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("manage_permission")
+    @classmethod
+    def _known_permission(cls, value: str) -> str:
+        if value not in discord.Permissions.VALID_FLAGS:
+            raise ValueError(
+                f"PAPERBOY_DISCORD_MANAGE_PERMISSION '{value}' is not a Discord permission "
+                "(e.g. manage_channels, manage_guild, administrator)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> DiscordSettings:
+        ids = self.shard_id_list or []
+        if ids and self.shard_count is None:
+            raise ValueError("PAPERBOY_DISCORD_SHARD_IDS needs PAPERBOY_DISCORD_SHARD_COUNT")
+        if self.shard_count is not None and any(i >= self.shard_count for i in ids):
+            raise ValueError("every PAPERBOY_DISCORD_SHARD_IDS entry must be < SHARD_COUNT")
+        return self
+
+    @property
+    def shard_id_list(self) -> list[int] | None:
+        """``0,2,4`` → ``[0, 2, 4]``; None lets discord.py run every shard of ``shard_count``."""
+        parts = [p.strip() for p in self.shard_ids.split(",") if p.strip()]
+        if not parts:
+            return None
+        if not all(p.isdigit() for p in parts):
+            raise ValueError("PAPERBOY_DISCORD_SHARD_IDS is a comma-separated list of numbers")
+        return [int(p) for p in parts]
+
+    def token(self) -> str:
+        """The bot token; fail with the variable's name when it is missing."""
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise UserError(TOKEN_HELP)
+        return self.bot_token.get_secret_value().strip()
+
+
+def load_discord_settings() -> DiscordSettings:
+    """Read and validate the settings; a missing token or a bad value is a friendly error."""
+    try:
+        settings = DiscordSettings()
+    except ValidationError as exc:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise UserError(f"Discord settings are invalid: {problems}") from None
+    settings.token()
+    return settings
