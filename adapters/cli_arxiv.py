@@ -17,7 +17,8 @@ import httpx
 import typer
 
 from adapters.arxiv_settings import ArxivSettings
-from adapters.cli import _settings, fetch_app, run_guarded
+from adapters.cli import fetch_app
+from adapters.cli_support import _settings, run_guarded
 from adapters.composition import Library, open_library
 from bot.arxiv_calendar import AnnouncementStatus, announcement_record
 from bot.arxiv_categories import validate_category

@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 
 from adapters.cli_support import EXIT_USER_ERROR, _settings, run_guarded
-from adapters.composition import open_app
+from adapters.composition import configure_logging, open_app
+from adapters.logging_setup import LogFormat
+from adapters.platforms import build_runtimes
 from adapters.serve import serve as serve_forever
 from adapters.settings import Settings
 from bot.chat import Caller, ChannelRef, Reply
 from bot.errors import UserError
-
-PLATFORM_CHOICES = ("console", "slack", "discord")
 
 
 def print_reply(channel: ChannelRef, reply: Reply) -> None:
@@ -51,21 +51,31 @@ def command(
 def serve(
     adapter: Annotated[
         list[str] | None,
-        typer.Option("--adapter", help="Platforms to run: console, slack, discord."),
+        typer.Option("--adapter", help="Platforms to run: console, slack, discord (repeat)."),
     ] = None,
+    http: Annotated[
+        bool, typer.Option("--http", help="Serve /healthz, /readyz, /metrics (and Slack's routes).")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8080,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",
+    log_format: Annotated[
+        LogFormat, typer.Option("--log-format", help="text, or json: one JSON event per line.")
+    ] = "text",
 ) -> None:
-    """Run the scheduler (and the enabled platforms) until stopped."""
+    """Run the scheduler and the chosen platforms until stopped (SIGTERM or Ctrl-C)."""
     settings: Settings = _settings()
+    configure_logging(settings.log_level, log_format)
     chosen = adapter or ["console"]
 
     def action() -> None:
-        for name in chosen:
-            if name not in PLATFORM_CHOICES:
+        with open_app(settings, console="console" in chosen) as built:
+            runtimes = build_runtimes(built, chosen)
+            if not http and any(runtime.http_routes() for runtime in runtimes):
                 raise UserError(
-                    f"Unknown adapter '{name}'; choose from {', '.join(PLATFORM_CHOICES)}.",
-                    example="paperboy serve --adapter console",
+                    "Slack needs the HTTP listener here (HTTP mode or OAuth install pages).",
+                    example="paperboy serve --adapter slack --http --port 8080",
                 )
-        with open_app(settings) as built:
-            asyncio.run(serve_forever(built, settings, platforms=chosen))
+            listen = (host, port) if http else None
+            asyncio.run(serve_forever(built, settings, runtimes=runtimes, http=listen))
 
     run_guarded(action)

@@ -65,13 +65,18 @@ def worker_name() -> str:
 
 @contextmanager
 def open_app(
-    settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
+    settings: Settings,
+    *,
+    adapters: Mapping[str, ChatAdapter] | None = None,
+    console: bool = True,
 ) -> Iterator[App]:
     """Open the library and wire the command service and digest runner to ``adapters``
-    (by default only the console adapter, which needs no account)."""
+    (plus the console adapter unless ``console`` is False). ``App.adapters`` is the runner's
+    own mapping: platform runtimes built later add their adapter to it."""
     with open_library(settings) as library:
         chosen: dict[str, ChatAdapter] = dict(adapters or {})
-        chosen.setdefault("console", ConsoleAdapter(output=settings.console_output))
+        if console:
+            chosen.setdefault("console", ConsoleAdapter(output=settings.console_output))
         channels = SqlChannelRepository(library.engine)
         runner = DigestRunner(
             channels,

@@ -18,8 +18,15 @@ from bot.chat import ChatAdapter
 class PlatformRuntime(Protocol):
     """One running platform: how to post, which HTTP routes it serves, how to start/stop."""
 
-    name: str
-    adapter: ChatAdapter
+    @property
+    def name(self) -> str:
+        """The platform's name (``slack``, ``discord``)."""
+        ...
+
+    @property
+    def adapter(self) -> ChatAdapter:
+        """Posts digests to this platform."""
+        ...
 
     def http_routes(self) -> Sequence[web.RouteDef]:
         """Routes to mount on the shared HTTP listener (Slack events, OAuth); may be empty."""

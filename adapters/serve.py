@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import httpx
+from aiohttp import web
 
 from adapters.composition import App
+from adapters.http_server import build_http_app, start_http_server
+from adapters.platform import PlatformRuntime
 from adapters.settings import Settings
 from bot.errors import SourceUnavailable
 from bot.hf_period import HfPeriod
@@ -59,21 +62,47 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
 
-async def serve(app: App, settings: Settings, *, platforms: Sequence[str]) -> None:
-    """Run until SIGTERM/SIGINT: scheduler, fetch loop, and the platforms' connections."""
+async def serve(
+    app: App,
+    settings: Settings,
+    *,
+    runtimes: Sequence[PlatformRuntime] = (),
+    http: tuple[str, int] | None = None,
+) -> None:
+    """Run until SIGTERM/SIGINT: scheduler, fetch loop, platforms, and (``http`` = host, port)
+    the listener with /healthz, /readyz, /metrics and the platforms' routes."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    scheduler = Scheduler(app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds)
-    tasks = [asyncio.create_task(scheduler.run(stop), name="scheduler")]
-    if settings.fetch_interval_minutes > 0:
-        tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
-    log.info("serving %s", ", ".join(platforms))
+    listener: web.AppRunner | None = None
+    started: list[PlatformRuntime] = []
+    tasks: list[asyncio.Task[None]] = []
     try:
+        if http is not None:
+            routes = [route for runtime in runtimes for route in runtime.http_routes()]
+            http_app = build_http_app(engine=app.library.engine, routes=routes)
+            listener = await start_http_server(http_app, *http)
+        for runtime in runtimes:
+            await runtime.start()
+            started.append(runtime)
+        scheduler = Scheduler(
+            app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds
+        )
+        tasks.append(asyncio.create_task(scheduler.run(stop), name="scheduler"))
+        if settings.fetch_interval_minutes > 0:
+            tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
+        log.info("serving %s", ", ".join(sorted(app.adapters)))
         await stop.wait()
     finally:
         stop.set()
         await asyncio.gather(*tasks, return_exceptions=True)
+        for runtime in reversed(started):
+            try:
+                await runtime.stop()
+            except Exception:
+                log.exception("stopping %s failed", runtime.name)
+        if listener is not None:
+            await listener.cleanup()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)

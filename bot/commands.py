@@ -136,6 +136,11 @@ class CommandService:
             log.exception("feedback failed", extra={"platform": channel.platform})
             return _error(APOLOGY)
 
+    async def channel_topics(self, channel: ChannelRef) -> list[str]:
+        """The topics a channel follows (Discord autocomplete uses this)."""
+        settings = await asyncio.to_thread(self._channels.get_channel, channel)
+        return [t.text for t in settings.topics] if settings else []
+
     async def _run(self, ref: ChannelRef, command: grammar.Command, caller: Caller) -> Reply:
         now = self._clock()
         if isinstance(command, grammar.MANAGING) and not caller.can_manage:

@@ -7,7 +7,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +24,11 @@ KEY = re.compile(r"^#\S+  \(delivery: (\S+)\)$", re.MULTILINE)
 
 
 def start_serve(
-    database_url: str, output: Path, log: Path, extra_env: Mapping[str, str] | None = None
+    database_url: str,
+    output: Path,
+    log: Path,
+    extra_env: Mapping[str, str] | None = None,
+    args: Sequence[str] = ("--adapter", "console"),
 ) -> subprocess.Popen[bytes]:
     """``paperboy serve --adapter console`` posting to ``output``, fast ticks, no fetching
     unless ``extra_env`` says otherwise."""
@@ -41,7 +45,7 @@ def start_serve(
     script = "from adapters.cli import main; main()"
     with log.open("wb") as stderr:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-c", script, "serve", "--adapter", "console"],
+            [sys.executable, "-c", script, "serve", *args],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,

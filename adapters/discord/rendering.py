@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import discord
 
-from adapters.console import format_authors
 from bot.digest import Digest, DigestItem
 from bot.papers import Paper
+from bot.plain_text import format_authors
 from bot.ranking import RankedPaper
 
 MAX_EMBEDS = 10

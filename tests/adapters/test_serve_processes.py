@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import random
 import signal
+import socket
 import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -61,3 +63,34 @@ def test_serve_posts_a_subscribed_channel_digest_and_stops_on_sigterm(
     text = output.read_text(encoding="utf-8")
     assert posted_keys(output) == [f"console:team-0000#{datetime.now(UTC).date().isoformat()}"]
     assert "why: [scaling] title matches" in text
+
+
+@pytest.mark.slow
+def test_serve_http_answers_health_readiness_and_metrics(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    args = ("--adapter", "console", "--http", "--host", "127.0.0.1", "--port", str(port))
+    proc = start_serve(database_url, tmp_path / "out.txt", tmp_path / "w.log", args=args)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, (tmp_path / "w.log").read_text()
+                assert time.monotonic() < deadline, "the listener never came up"
+                time.sleep(0.1)
+        ready = httpx.get(f"{base}/readyz", timeout=5)
+        metrics = httpx.get(f"{base}/metrics", timeout=5)
+    finally:
+        stop_all([proc])
+    assert health.status_code == 200
+    assert ready.status_code == 200, ready.text
+    assert metrics.status_code == 200
+    assert "paperboy_digests_total" in metrics.text or "paperboy_command_seconds" in metrics.text
+    assert proc.returncode == 0

@@ -53,11 +53,6 @@ def parse(words: list[str]) -> Any:
     return command.make_context(f"paperboy {' '.join(path)}", words)
 
 
-def needs_serve() -> None:
-    if "serve" not in subcommands(typer.main.get_command(cli.app)):
-        pytest.skip("`paperboy serve` lands with issue 5 (the scheduler); this branch predates it")
-
-
 def test_the_files_run_what_the_deploy_readme_promises() -> None:
     entry = invocations(ENTRYPOINT)
     unit = invocations(UNIT)
@@ -88,7 +83,6 @@ def test_the_wrong_flag_would_be_caught() -> None:
 
 
 def test_serve_accepts_every_flag_and_adapter_the_deploy_files_pass() -> None:
-    needs_serve()
     [served] = [w for w in invocations(ENTRYPOINT) if w[0] == "serve"]
     adapters = re.findall(r"--adapter (\w+)", ENTRYPOINT.read_text(encoding="utf-8"))
     assert set(adapters) == {"slack", "discord", "console"}

@@ -10,7 +10,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import make_url, text
 
-from storage.database import _ADVISORY_LOCK_KEY, head_revision, make_engine
+from storage.database import (
+    _ADVISORY_LOCK_KEY,
+    head_revision,
+    make_engine,
+)
+from storage.database import (
+    _MIGRATIONS as MIGRATIONS,
+)
 from tests.deploy.conftest import ROOT
 
 # What each replica runs on start, with Alembic's "Running upgrade" lines on stderr.
@@ -81,9 +88,18 @@ def test_two_replicas_migrating_at_once_both_succeed_and_migrate_once(
         holder.dispose()
     for replica, (_, err) in zip(replicas, outputs, strict=True):
         assert replica.returncode == 0, err
-    runs = [line for _, err in outputs for line in err.splitlines() if "Running upgrade" in line]
-    assert len(runs) == 1, runs  # one revision (0001) exists; it ran in one replica only
+    runs = [[line for line in err.splitlines() if "Running upgrade" in line] for _, err in outputs]
+    migrated = [lines for lines in runs if lines]
+    assert len(migrated) == 1, runs  # one replica ran the migrations, the other found none to run
+    assert len(migrated[0]) == len(revisions()), migrated  # each revision ran exactly once
     assert versions == [head_revision()]
+
+
+def revisions() -> list[str]:
+    """Every revision shipped, from the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    return [rev.revision for rev in ScriptDirectory(str(MIGRATIONS)).walk_revisions()]
 
 
 def waiting_for_lock(conn: object) -> int:

@@ -7,13 +7,15 @@ import pkgutil
 import re
 from types import ModuleType
 
+from pydantic import AliasChoices
 from pydantic_settings import BaseSettings
 
 from tests.deploy.conftest import ROOT, env_example
 
 PACKAGES = ("bot", "adapters", "storage")
 # A quoted variable name in the source: os.environ.get("SLACK_BOT_TOKEN"), aliases, etc.
-_QUOTED_VARIABLE = re.compile(r"[\"']((?:PAPERBOY|SLACK|DISCORD)_[A-Z0-9_]+)[\"']")
+# (A name ending in "_" is a settings prefix, not a variable.)
+_QUOTED_VARIABLE = re.compile(r"[\"']((?:PAPERBOY|SLACK|DISCORD)_[A-Z0-9_]*[A-Z0-9])[\"']")
 
 
 def quoted_in_source() -> set[str]:
@@ -51,8 +53,13 @@ def settings_variables() -> set[str]:
     for cls in settings_classes():
         prefix = str(cls.model_config.get("env_prefix", ""))
         for field_name, field in cls.model_fields.items():
-            alias = field.validation_alias if isinstance(field.validation_alias, str) else None
-            names.add((alias or f"{prefix}{field.alias or field_name}").upper())
+            alias = field.validation_alias
+            if isinstance(alias, str):
+                names.add(alias.upper())
+            elif isinstance(alias, AliasChoices):  # the environment reads the upper-case choice
+                names |= {c for c in alias.choices if isinstance(c, str) and c.isupper()}
+            else:
+                names.add(f"{prefix}{field.alias or field_name}".upper())
     return names
 
 
