@@ -20,6 +20,7 @@ from bot.commands import CommandService
 from bot.digest_runner import DigestRunner
 from bot.ports import Ranker
 from bot.search import ScanRanker
+from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import make_engine, upgrade
 from storage.paper_repository import SqlPaperRepository
@@ -84,6 +85,7 @@ def open_app(
             chosen,
             worker=worker_name(),
             lease_seconds=settings.claim_lease_seconds,
+            calendar=SqlAnnouncementCalendar(library.engine),
         )
         commands = CommandService(channels, library.papers, library.ranker, runner)
         yield App(library, channels, chosen, runner, commands)

@@ -16,15 +16,21 @@ from datetime import UTC, datetime
 import httpx
 from aiohttp import web
 
+from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import App
 from adapters.http_server import build_http_app, start_http_server
 from adapters.platform import PlatformRuntime
 from adapters.settings import Settings
-from bot.errors import SourceUnavailable
+from bot.arxiv_calendar import announcement_record
+from bot.arxiv_source import ArxivSource
+from bot.channel_digest import SOURCE_NAME_ARXIV, SOURCE_NAME_HF
+from bot.errors import SourceUnavailable, UserError
 from bot.hf_period import HfPeriod
 from bot.hf_source import HuggingFaceSource
 from bot.metrics import PAPERS_INGESTED, SOURCE_ERRORS
+from bot.query import parse_query
 from bot.scheduler import Scheduler
+from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +49,57 @@ async def fetch_once(app: App, settings: Settings) -> None:
     except SourceUnavailable as exc:
         SOURCE_ERRORS.labels("huggingface").inc()
         log.warning("fetch failed: %s", exc.message)
-        await asyncio.to_thread(app.channels.record_source_result, "Hugging Face", exc.message, now)
+        await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_HF, exc.message, now)
         return
     report = await asyncio.to_thread(app.library.papers.upsert_papers, result.papers)
     PAPERS_INGESTED.labels("huggingface").inc(report.added + report.updated)
-    await asyncio.to_thread(app.channels.record_source_result, "Hugging Face", None, now)
+    await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_HF, None, now)
     log.info("fetched %d papers (%d new)", len(result.papers), report.added)
+
+
+async def fetch_arxiv_categories(app: App, settings: Settings) -> None:
+    """Fetch today's announcements for every ``cat:`` category a channel follows, noting
+    empty days in the calendar so digests can say "no announcement" instead of nothing."""
+    texts = await asyncio.to_thread(app.channels.subscribed_texts)
+    categories: set[str] = set()
+    for text in texts:
+        try:
+            categories.update(parse_query(text).categories)
+        except UserError:
+            continue  # stored topics were validated when subscribed; skip anything odd
+    if not categories:
+        return
+    arxiv = ArxivSettings()
+    calendar = SqlAnnouncementCalendar(app.library.engine)
+    now = datetime.now(UTC)
+    limits = httpx.Limits(max_connections=1)  # arXiv: one connection at a time
+    async with httpx.AsyncClient(
+        timeout=settings.source_timeout_seconds, follow_redirects=True, limits=limits
+    ) as client:
+        source = ArxivSource(
+            client, api_url=arxiv.api_url, rss_url=arxiv.rss_url, listing_url=arxiv.listing_url
+        )
+        for category in sorted(categories):
+            try:
+                fetches = await source.fetch_announcements(category)
+            except SourceUnavailable as exc:
+                SOURCE_ERRORS.labels("arxiv").inc()
+                log.warning("arXiv fetch failed: %s", exc.message)
+                await asyncio.to_thread(
+                    app.channels.record_source_result, SOURCE_NAME_ARXIV, exc.message, now
+                )
+                continue
+            for fetched in fetches:
+                if fetched.batch is None:
+                    continue
+                record = announcement_record(fetched.batch)
+                if record is not None:
+                    await asyncio.to_thread(calendar.record_announcement, record)
+                report = await asyncio.to_thread(
+                    app.library.papers.upsert_papers, fetched.batch.papers
+                )
+                PAPERS_INGESTED.labels("arxiv").inc(report.added + report.updated)
+            await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_ARXIV, None, now)
 
 
 async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None:
@@ -56,6 +107,7 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
     while not stop.is_set():
         try:
             await fetch_once(app, settings)
+            await fetch_arxiv_categories(app, settings)
         except Exception:
             log.exception("fetch failed unexpectedly; trying again later")
         with contextlib.suppress(TimeoutError):

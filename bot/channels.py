@@ -158,6 +158,6 @@ class ChannelRepository(Protocol):
         """Store a button press once per (user, paper, kind); False if already stored."""
         ...
 
-    def source_problem(self, since: datetime) -> str | None:
-        """A sentence naming a source that failed since ``since`` without recovering."""
+    def source_problem(self, since: datetime, sources: Sequence[str]) -> str | None:
+        """A sentence naming one of ``sources`` that failed since ``since`` and is still down."""
         ...

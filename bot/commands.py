@@ -249,7 +249,12 @@ class CommandService:
             )
         if preview:
             digest = await asyncio.to_thread(
-                build_channel_digest, channel, self._ranker, self._channels, now=now
+                build_channel_digest,
+                channel,
+                self._ranker,
+                self._channels,
+                now=now,
+                calendar=self._runner.calendar,
             )
             return Reply(text=render_digest(digest, limit=REPLY_LIMIT), digest=digest)
         if channel.paused_reason:

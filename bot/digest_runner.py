@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.arxiv_calendar import AnnouncementCalendar
 from bot.channel_digest import build_channel_digest
 from bot.channels import ChannelRepository, ChannelSettings, Claim
 from bot.chat import (
@@ -69,8 +70,10 @@ class DigestRunner:
         worker: str,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        calendar: AnnouncementCalendar | None = None,
     ) -> None:
         self._repo = repository
+        self.calendar = calendar
         self._ranker = ranker
         self._adapters = adapters
         self._worker = worker
@@ -130,7 +133,7 @@ class DigestRunner:
                 return Outcome("posted", papers=len(claim.planned_ids), note="recovered")
         now = self._clock()
         digest = await asyncio.to_thread(
-            build_channel_digest, channel, self._ranker, self._repo, now=now
+            build_channel_digest, channel, self._ranker, self._repo, now=now, calendar=self.calendar
         )
         ids = [item.ranked.paper.arxiv_id for item in digest.items]
         if not ids and channel.empty_mode == "quiet":

@@ -205,6 +205,11 @@ class SqlChannelRepository:
                     subs.setdefault(sub.channel_pk, []).append(sub)
             return [_to_settings(row, subs[pk]) for pk, row in by_pk.items() if pk in subs]
 
+    def subscribed_texts(self) -> list[str]:
+        """Every distinct topic any channel follows (the fetch loop reads their categories)."""
+        with session_scope(self._engine) as session:
+            return sorted(set(session.exec(select(SubscriptionRow.query))))
+
     # -- deliveries -------------------------------------------------------------------------
 
     def delivered_ids(self, channel_pk: int) -> set[str]:
@@ -439,10 +444,15 @@ class SqlChannelRepository:
                 row.last_error = error
             session.add(row)
 
-    def source_problem(self, since: datetime) -> str | None:
-        """A sentence naming a source that failed since ``since`` without recovering."""
+    def source_problem(self, since: datetime, sources: Sequence[str]) -> str | None:
+        """A sentence naming one of ``sources`` that failed since ``since`` and is still down."""
         with session_scope(self._engine) as session:
-            for row in session.exec(select(SourceStatusRow).order_by(col(SourceStatusRow.source))):
+            rows = session.exec(
+                select(SourceStatusRow)
+                .where(col(SourceStatusRow.source).in_(list(sources)))
+                .order_by(col(SourceStatusRow.source))
+            )
+            for row in rows:
                 failed = row.last_error_at is not None and row.last_error_at >= since
                 recovered = (
                     row.last_ok_at is not None

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.arxiv_calendar import AnnouncementRecord
 from bot.chat import Caller, ChannelRef, ChannelUnavailable, TransientPostError
 from bot.commands import CommandService
 from bot.digest_runner import DigestRunner
 from bot.hf_parse import parse_daily_papers_json
 from bot.scheduler import Scheduler
 from bot.search import ScanRanker
+from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.chat_fakes import RecordingAdapter
@@ -48,6 +50,7 @@ class World:
         self.channels = SqlChannelRepository(engine)
         self.adapter = adapter or RecordingAdapter()
         ranker = ScanRanker(self.papers)
+        self.calendar = SqlAnnouncementCalendar(engine)
         self.runner = DigestRunner(
             self.channels,
             ranker,
@@ -55,6 +58,7 @@ class World:
             worker=worker,
             lease_seconds=lease,
             clock=clock,
+            calendar=self.calendar,
         )
         self.commands = CommandService(self.channels, self.papers, ranker, self.runner, clock=clock)
         self.scheduler = Scheduler(self.channels, self.runner, clock=clock)
@@ -281,3 +285,15 @@ def test_digest_preview_is_not_recorded(library: Engine) -> None:
     assert "Prescriptive Scaling Laws" in world.adapter.posts[0].digest.items[0].ranked.paper.title
     clock.now += timedelta(minutes=1)
     assert "Prescriptive" not in world.run(GENERAL, "digest preview")
+
+
+def test_empty_digest_on_an_arxiv_holiday_says_so(library: Engine) -> None:
+    clock = Clock(at(2026, 11, 25, 9, 0))
+    world = World(library, clock)
+    world.run(GENERAL, "subscribe cat:cs.LG")
+    world.run(GENERAL, "schedule daily 10:00 UTC")
+    world.calendar.record_announcement(AnnouncementRecord("cs.LG", date(2026, 11, 26), 0))
+    clock.now = at(2026, 11, 26, 10, 0)  # a Thursday with no announcement
+    assert world.tick() == {"empty": 1}
+    reason = world.adapter.posts[0].digest.empty_reason or ""
+    assert reason.startswith("No arXiv announcement for cs.LG on Thu 26 Nov")

@@ -62,7 +62,10 @@ def test_outage_digests_still_go_out_and_the_next_fetch_catches_up(
         try:
             deadline = time.monotonic() + 40
             # The outage is under way (a fetch failed) before the digests fall due.
-            while status.source_problem(datetime.now(UTC) - timedelta(hours=1)) is None:
+            while (
+                status.source_problem(datetime.now(UTC) - timedelta(hours=1), ["Hugging Face"])
+                is None
+            ):
                 assert time.monotonic() < deadline, "serve never tried to fetch"
                 time.sleep(0.1)
             make_due(engine, 2)
