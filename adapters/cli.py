@@ -20,6 +20,7 @@ from typing import Annotated, TypeVar
 import httpx
 import typer
 
+from adapters.cli_index import index_app
 from adapters.composition import Library, configure_logging, open_library
 from adapters.console import render_digest, render_results
 from adapters.settings import Settings
@@ -44,6 +45,7 @@ db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 fetch_app = typer.Typer(help="Fetch papers from a source into the library.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(fetch_app, name="fetch")
+app.add_typer(index_app, name="index")
 
 EXIT_USER_ERROR = 1
 EXIT_SOURCE_DOWN = 2
@@ -94,7 +96,7 @@ def db_upgrade() -> None:
 
 
 def _report(library: Library, result: ParseResult, what: str) -> None:
-    report = library.papers.upsert_papers(result.papers)
+    report = library.ingest(result.papers)
     skipped = f", {result.skipped} malformed entries skipped" if result.skipped else ""
     typer.echo(
         f"{what}: {len(result.papers)} papers ({report.added} new, {report.updated} updated)"

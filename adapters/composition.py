@@ -3,37 +3,79 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
 from adapters.settings import Settings
-from bot.ports import Ranker
-from bot.search import ScanRanker
+from bot.papers import Paper
+from bot.ports import IngestReport, Ranker
+from bot.search import IndexRanker
 from storage.database import make_engine, upgrade
 from storage.paper_repository import SqlPaperRepository
+from storage.search_index import TantivyIndex, bring_up_to_date
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class Library:
-    """The database-backed paper library with its search engine."""
+    """The database-backed paper library with its search index and ranker.
+
+    Write through :meth:`ingest` and :meth:`delete` so the index follows the database (the
+    source of truth); an index that falls behind anyway heals on the next open.
+    """
 
     engine: Engine
     papers: SqlPaperRepository
+    index: TantivyIndex
     ranker: Ranker
+
+    def ingest(self, papers: Sequence[Paper]) -> IngestReport:
+        """Merge ``papers`` into the database, then into the search index."""
+        report = self.papers.upsert_papers(papers)
+        self._follow(lambda: self.index.upsert(report.stored))
+        return report
+
+    def delete(self, arxiv_ids: Iterable[str]) -> int:
+        """Remove papers from the database and the index; how many the database held."""
+        wanted = list(arxiv_ids)
+        removed = self.papers.delete_papers(wanted)
+        self._follow(lambda: self.index.delete(wanted))
+        return removed
+
+    def _follow(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except ValueError:
+            # Another process holds the index's writer lock; the database write stands and
+            # this index catches up the next time it is opened.
+            log.warning("search index %s is busy; it will catch up later", self.index.directory)
 
 
 @contextmanager
 def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Library]:
-    """Open the database (migrated to the newest schema) and the ranker; close them after."""
+    """Open the database (migrated to the newest schema) and the search index, bring the
+    index up to date with the database, and close both after."""
     engine = make_engine(settings.database_url)
     try:
         if migrate:
             upgrade(engine)
         papers = SqlPaperRepository(engine)
-        yield Library(engine=engine, papers=papers, ranker=ScanRanker(papers))
+        index = TantivyIndex(settings.search_index_dir())
+        try:
+            try:
+                state = bring_up_to_date(index, papers)
+                log.info("search index %s: %s", index.directory, state)
+            except ValueError:
+                log.warning("search index %s is busy; searching it as it is", index.directory)
+            yield Library(
+                engine=engine, papers=papers, index=index, ranker=IndexRanker(index, papers)
+            )
+        finally:
+            index.close()
     finally:
         engine.dispose()
 

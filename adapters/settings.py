@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.hf_source import DEFAULT_HF_URL
@@ -16,3 +18,14 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     hf_url: str = DEFAULT_HF_URL
     log_level: str = "WARNING"
+    index_dir: Path | None = None  # the search index; default: next to the SQLite file
+
+    def search_index_dir(self) -> Path:
+        """Where this replica keeps its search index: ``PAPERBOY_INDEX_DIR``, else
+        ``paperboy-index`` next to the SQLite file (or in the working directory)."""
+        if self.index_dir is not None:
+            return self.index_dir
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix) :]).parent / "paperboy-index"
+        return Path("paperboy-index")
