@@ -36,7 +36,7 @@ class Library:
     def ingest(self, papers: Sequence[Paper]) -> IngestReport:
         """Merge ``papers`` into the database, then into the search index."""
         report = self.papers.upsert_papers(papers)
-        self._follow(lambda: self.index.upsert(report.stored))
+        self._follow(lambda: self.index.upsert(report.stored, new_ids=report.new_ids))
         return report
 
     def delete(self, arxiv_ids: Iterable[str]) -> int:

@@ -25,6 +25,7 @@ class IngestReport:
     skipped: int = 0
     # The papers as now stored (merged with what was there), so a derived index can follow.
     stored: tuple[Paper, ...] = field(default=(), compare=False, repr=False)
+    new_ids: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +57,13 @@ CandidateOrder = Literal["relevance", "upvotes", "stars", "recency"]
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One match from a search index, with the signals the blend needs (no database trip)."""
+    """One match from a search index, with the signals the blend needs (no database trip).
 
-    arxiv_id: str
+    ``handle`` is the engine's own reference; :meth:`SearchIndex.arxiv_ids` turns handles
+    into ids only for the few candidates that win, which keeps the search path cheap.
+    """
+
+    handle: object
     relevance: float
     upvotes: int = 0
     github_stars: int = 0
@@ -72,6 +77,10 @@ class SearchIndex(Protocol):
         self, query: Query, *, limit: int, now: datetime, order: CandidateOrder = "relevance"
     ) -> list[Candidate]:
         """The best ``limit`` matches of ``query`` in ``order`` (best first), filters applied."""
+        ...
+
+    def arxiv_ids(self, candidates: Sequence[Candidate]) -> list[str]:
+        """The arXiv ids of these candidates, in the same order."""
         ...
 
 

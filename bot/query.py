@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import snowballstemmer
 
 from bot.errors import UserError
 
 _STEMMER = snowballstemmer.stemmer("english")
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits, as the index splits
 _FILTER = re.compile(r"^([a-zA-Z][a-zA-Z\-]*):(.*)$", re.DOTALL)
 _SINCE_DAYS = re.compile(r"^(\d{1,4})([dwmy])$")
 _CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")
@@ -41,8 +42,10 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """The English Snowball stem of one lower-case word."""
+    """The English Snowball stem of one lower-case word (cached: the stemmer is pure Python
+    and the vocabulary of titles and queries is small)."""
     return str(_STEMMER.stemWord(word))
 
 

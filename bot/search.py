@@ -15,7 +15,6 @@ from bot.papers import Paper
 from bot.ports import Candidate, CandidateOrder, PaperRepository, SearchIndex
 from bot.query import Query
 from bot.ranking import (
-    MAX_LIFT,
     RankedPaper,
     lift_of,
     matched_field,
@@ -24,10 +23,12 @@ from bot.ranking import (
     reason_line,
 )
 
-# How many candidates to ask for at first, per result wanted, and the most we ever ask for.
-_FIRST_ROUND_PER_RESULT = 3
-_FIRST_ROUND_MIN = 30
-_MAX_CANDIDATES = 20_000
+# The blend re-ranks this many of the best text matches per result wanted (at least
+# _MIN_CANDIDATES): text relevance first, the lift only reorders the strongest matches.
+CANDIDATES_PER_RESULT = 10
+_MIN_CANDIDATES = 100
+# Without text every match is equally relevant; the lift alone orders the top by each signal.
+_FILTER_CANDIDATES_PER_RESULT = 3
 
 
 class ScanRanker:
@@ -44,13 +45,14 @@ class ScanRanker:
 
 class IndexRanker:
     """Candidates from a :class:`bot.ports.SearchIndex`, then the blend of
-    :mod:`bot.ranking`, then the reason line — the same answer as a scan, found fast.
+    :mod:`bot.ranking`, then the reason line: milliseconds at a million papers.
 
-    The blend multiplies relevance by a lift in [1, ``MAX_LIFT``], so a paper the index did
-    not return (relevance at most the last candidate's) can score at most
-    ``last.relevance × MAX_LIFT``. When the ``limit``-th blended score is at least that, no
-    unseen paper can enter the top: the answer is exact. Otherwise we ask for four times more
-    candidates (rare: it takes a near-tie over many papers).
+    A text query takes the ``max(10 × limit, 100)`` best text matches (the engine's BM25) and
+    orders them by relevance × lift. The lift is at most ×1.6, so it reorders near-ties among
+    strong matches and can never bring in a weak one from further down: text relevance
+    first. A filter-only query (``cat:cs.LG min-upvotes:10``) has no relevance; every match
+    counts 1 and the lift orders them, so we take the top of each signal (upvotes, stars,
+    recency) and blend their union.
     """
 
     def __init__(self, index: SearchIndex, repository: PaperRepository) -> None:
@@ -61,49 +63,30 @@ class IndexRanker:
         """The best ``limit`` papers for ``query`` as of ``now``."""
         if query.is_empty or limit <= 0:
             return []
-        wanted = max(limit * _FIRST_ROUND_PER_RESULT, _FIRST_ROUND_MIN)
-        while True:
-            if query.has_text:
-                blended, exact = self._text_round(query, limit, wanted, now)
-            else:
-                blended, exact = self._filter_round(query, limit, wanted, now)
-            if exact or wanted >= _MAX_CANDIDATES:
-                break
-            wanted *= 4
-        return self._explain(query, blended, limit, now)
-
-    def _text_round(
-        self, query: Query, limit: int, wanted: int, now: datetime
-    ) -> tuple[list[tuple[float, Candidate]], bool]:
-        found = self._index.candidates(query, limit=wanted, now=now)
-        blended = _blend(found, now)
-        if len(found) < wanted:
-            return blended, True
-        bound = found[-1].relevance * MAX_LIFT
-        return blended, len(blended) >= limit and blended[limit - 1][0] >= bound
-
-    def _filter_round(
-        self, query: Query, limit: int, wanted: int, now: datetime
-    ) -> tuple[list[tuple[float, Candidate]], bool]:
-        """Without text every match has relevance 1 and the lift alone orders them: take the
-        top by each signal; a paper in none of those lists is bounded by the last of each."""
-        orders: tuple[CandidateOrder, ...] = ("upvotes", "stars", "recency")
-        lists = [self._index.candidates(query, limit=wanted, now=now, order=o) for o in orders]
-        merged = {c.arxiv_id: c for found in lists for c in found}
-        blended = _blend(list(merged.values()), now)
-        if all(len(found) < wanted for found in lists):
-            return blended, True
-        by_votes, by_stars, by_date = (found[-1] if found else None for found in lists)
-        bound = lift_of(
-            by_votes.upvotes if by_votes else 0,
-            by_stars.github_stars if by_stars else 0,
-            by_date.dated if by_date else None,
-            now,
-        )
-        return blended, len(blended) >= limit and blended[limit - 1][0] >= bound
+        if query.has_text:
+            wanted = max(limit * CANDIDATES_PER_RESULT, _MIN_CANDIDATES)
+            found = self._index.candidates(query, limit=wanted, now=now)
+            blended = _blend(found, now)
+            ids = _LazyIds(self._index, blended)
+        else:
+            wanted = limit * _FILTER_CANDIDATES_PER_RESULT
+            orders: tuple[CandidateOrder, ...] = ("upvotes", "stars", "recency")
+            merged: dict[str, Candidate] = {}
+            for order in orders:
+                found = self._index.candidates(query, limit=wanted, now=now, order=order)
+                merged.update(zip(self._index.arxiv_ids(found), found, strict=True))
+            by_candidate = {id(c): arxiv_id for arxiv_id, c in merged.items()}
+            blended = _blend(list(merged.values()), now)
+            ids = _LazyIds(self._index, blended, known=by_candidate)
+        return self._explain(query, blended, ids, limit, now)
 
     def _explain(
-        self, query: Query, blended: Sequence[tuple[float, Candidate]], limit: int, now: datetime
+        self,
+        query: Query,
+        blended: Sequence[tuple[float, Candidate]],
+        ids: _LazyIds,
+        limit: int,
+        now: datetime,
     ) -> list[RankedPaper]:
         """Load the winners from the library (the source of truth), drop any the index
         matched too loosely (an author phrase across two names), and write the reasons."""
@@ -111,12 +94,11 @@ class IndexRanker:
         start = 0
         while len(ranked) < limit and start < len(blended):
             chunk = blended[start : start + limit]
+            chunk_ids = ids.resolve(start, start + len(chunk))
             start += limit
-            papers = {
-                p.arxiv_id: p for p in self._repository.get_papers(c.arxiv_id for _, c in chunk)
-            }
-            for score, candidate in chunk:
-                paper = papers.get(candidate.arxiv_id)
+            papers = {p.arxiv_id: p for p in self._repository.get_papers(chunk_ids)}
+            for (score, candidate), arxiv_id in zip(chunk, chunk_ids, strict=True):
+                paper = papers.get(arxiv_id)
                 if paper is None or not _still_matches(paper, query, now):
                     continue
                 relevance = candidate.relevance if query.has_text else 1.0
@@ -126,13 +108,30 @@ class IndexRanker:
         return ranked[:limit]
 
 
+class _LazyIds:
+    """Ids of blended candidates, asked of the index only for the slices that are shown."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        blended: Sequence[tuple[float, Candidate]],
+        known: dict[int, str] | None = None,
+    ) -> None:
+        self._index = index
+        self._blended = blended
+        self._known = known or {}
+
+    def resolve(self, start: int, stop: int) -> list[str]:
+        chunk = [candidate for _, candidate in self._blended[start:stop]]
+        if all(id(c) in self._known for c in chunk):
+            return [self._known[id(c)] for c in chunk]
+        return self._index.arxiv_ids(chunk)
+
+
 def _blend(found: Sequence[Candidate], now: datetime) -> list[tuple[float, Candidate]]:
-    """Relevance × lift, best first; ties go to the more upvoted, then the lower id."""
-    scored = [
-        (max(c.relevance, 1e-9) * lift_of(c.upvotes, c.github_stars, c.dated, now), c)
-        for c in found
-    ]
-    scored.sort(key=lambda pair: (-pair[0], -pair[1].upvotes, pair[1].arxiv_id))
+    """Relevance × lift, best first; ties go to the more upvoted, then the engine's order."""
+    scored = [(c.relevance * lift_of(c.upvotes, c.github_stars, c.dated, now), c) for c in found]
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].upvotes))
     return scored
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, or_
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Row
 from sqlmodel import col, select
 
 from bot.papers import Paper, merge_papers
@@ -18,8 +19,8 @@ from storage.models import DeliveryRow, PaperRow
 _BATCH = 500
 
 
-def row_to_paper(row: PaperRow) -> Paper:
-    """The core value of a stored row."""
+def row_to_paper(row: PaperRow | Row[Any]) -> Paper:
+    """The core value of a stored row (an ORM object, or a plain row: faster to read)."""
     return Paper(
         arxiv_id=row.arxiv_id,
         title=row.title,
@@ -46,35 +47,42 @@ def row_to_paper(row: PaperRow) -> Paper:
     )
 
 
+def _values(paper: Paper) -> dict[str, object]:
+    """Every column but the key, from a core paper (no ORM object: building one is slow)."""
+    return {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": list(paper.authors),
+        "version": paper.version,
+        "published_at": paper.published_at,
+        "featured_on": paper.featured_on,
+        "upvotes": paper.upvotes,
+        "num_comments": paper.num_comments,
+        "github_repo": paper.github_repo,
+        "github_stars": paper.github_stars,
+        "project_page": paper.project_page,
+        "ai_summary": paper.ai_summary,
+        "ai_keywords": list(paper.ai_keywords),
+        "organization": paper.organization,
+        "thumbnail": paper.thumbnail,
+        "categories": list(paper.categories),
+        "arxiv_comment": paper.arxiv_comment,
+        "withdrawn": paper.withdrawn,
+        "sources": sorted(paper.sources),
+        "first_seen": paper.first_seen,
+        "last_seen": paper.last_seen,
+    }
+
+
 def _apply(paper: Paper, row: PaperRow) -> None:
-    row.title = paper.title
-    row.abstract = paper.abstract
-    row.authors = list(paper.authors)
-    row.version = paper.version
-    row.published_at = paper.published_at
-    row.featured_on = paper.featured_on
-    row.upvotes = paper.upvotes
-    row.num_comments = paper.num_comments
-    row.github_repo = paper.github_repo
-    row.github_stars = paper.github_stars
-    row.project_page = paper.project_page
-    row.ai_summary = paper.ai_summary
-    row.ai_keywords = list(paper.ai_keywords)
-    row.organization = paper.organization
-    row.thumbnail = paper.thumbnail
-    row.categories = list(paper.categories)
-    row.arxiv_comment = paper.arxiv_comment
-    row.withdrawn = paper.withdrawn
-    row.sources = sorted(paper.sources)
-    row.first_seen = paper.first_seen
-    row.last_seen = paper.last_seen
+    for name, value in _values(paper).items():
+        setattr(row, name, value)
 
 
 def _new_row_values(paper: Paper, now: datetime) -> dict[str, object]:
-    """Column values of a paper not stored yet, for one bulk INSERT (the ORM is 5× slower)."""
-    row = PaperRow(arxiv_id=paper.arxiv_id, title=paper.title)
-    _apply(paper, row)
-    values = {name: getattr(row, name) for name in PaperRow.model_fields}
+    """Column values of a paper not stored yet, for one bulk INSERT."""
+    values = _values(paper)
+    values["arxiv_id"] = paper.arxiv_id
     values["first_seen"] = paper.first_seen or now
     values["last_seen"] = now
     return values
@@ -124,7 +132,8 @@ class SqlPaperRepository:
                     updated += 1
             if new_rows:
                 session.connection().execute(insert(PaperRow), new_rows)
-        return IngestReport(added=added, updated=updated, stored=tuple(stored))
+        new_ids = frozenset(str(values["arxiv_id"]) for values in new_rows)
+        return IngestReport(added=added, updated=updated, stored=tuple(stored), new_ids=new_ids)
 
     def delete_papers(self, arxiv_ids: Iterable[str]) -> int:
         """Remove these papers (and the record of where they were posted); how many went."""
@@ -153,10 +162,12 @@ class SqlPaperRepository:
         """The stored papers with these ids, in the order asked (missing ones left out)."""
         wanted = list(dict.fromkeys(arxiv_ids))
         found: dict[str, Paper] = {}
-        with session_scope(self._engine) as session:
+        table = PaperRow.__table__  # type: ignore[attr-defined]  # SQLModel sets it at runtime
+        # Plain rows, not ORM objects: this read is on every search's path.
+        with self._engine.connect() as connection:
             for start in range(0, len(wanted), _BATCH):
                 chunk = wanted[start : start + _BATCH]
-                rows = session.exec(select(PaperRow).where(col(PaperRow.arxiv_id).in_(chunk)))
+                rows = connection.execute(select(table).where(table.c.arxiv_id.in_(chunk)))
                 found.update({row.arxiv_id: row_to_paper(row) for row in rows})
         return [found[i] for i in wanted if i in found]
 

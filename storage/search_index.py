@@ -7,9 +7,10 @@ behind the database (another replica ingested, a crash between the two writes), 
 the watermark stored next to the index with the database's. Dropping the directory is always
 safe: the next open rebuilds it.
 
-Text fields are analysed exactly like the query language (``\\w+`` tokens, lower case,
-Snowball English stems — the same algorithm as :func:`bot.query.stem`), so ``scaling`` finds
-``scale`` and ``scaled``, and phrases match stem by stem.
+Text fields are analysed exactly like the query language (runs of letters and digits, lower
+case, Snowball English stems — the same algorithm as :func:`bot.query.stem`), and the query's
+words go through this same analyser, so ``scaling`` finds ``scale`` and ``scaled``, and
+phrases match stem by stem.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import cast
 
 import tantivy
 
@@ -46,7 +48,9 @@ _WRITE_BATCH = 5_000
 
 
 def _analyzer(stemmed: bool) -> tantivy.TextAnalyzer:
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\w+")).filter(
+    # The simple tokenizer (runs of letters and digits) is 5× faster than a regex one; the
+    # query language splits words the same way (bot.query.tokenize).
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
         tantivy.Filter.lowercase()
     )
     if stemmed:
@@ -136,7 +140,7 @@ class TantivyIndex:
             when = dated[i]
             found.append(
                 Candidate(
-                    arxiv_id=str(searcher.doc(address).get_first("id")),
+                    handle=(searcher, address),
                     relevance=float(score) if order == "relevance" else 1.0,
                     upvotes=int(upvotes[i] or 0),
                     github_stars=int(stars[i] or 0),
@@ -144,6 +148,14 @@ class TantivyIndex:
                 )
             )
         return found
+
+    def arxiv_ids(self, candidates: Sequence[Candidate]) -> list[str]:
+        """The ids of these candidates (a stored-field read each: only for the winners)."""
+        ids: list[str] = []
+        for candidate in candidates:
+            searcher, address = cast(tuple[tantivy.Searcher, tantivy.DocAddress], candidate.handle)
+            ids.append(str(searcher.doc(address).get_first("id")))
+        return ids
 
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
         """The query in tantivy's terms: every word and phrase must match in some field
@@ -224,13 +236,17 @@ class TantivyIndex:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def upsert(self, papers: Iterable[Paper]) -> int:
-        """Add or replace these papers and make them searchable; how many were written."""
+    def upsert(self, papers: Iterable[Paper], *, new_ids: Collection[str] = ()) -> int:
+        """Add or replace these papers and make them searchable; how many were written.
+
+        Papers in ``new_ids`` are known not to be indexed yet (just inserted in the
+        database), which saves a delete each — deletes are what makes a commit slow."""
         writer = self._open_writer()
         written = 0
         newest: datetime | None = None
         for paper in papers:
-            writer.delete_documents_by_term("id", paper.arxiv_id)
+            if paper.arxiv_id not in new_ids:
+                writer.delete_documents_by_term("id", paper.arxiv_id)
             writer.add_document(self._document(paper))
             written += 1
             if paper.last_seen is not None and (newest is None or paper.last_seen > newest):
