@@ -71,9 +71,7 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
                 log.info("search index %s: %s", index.directory, state)
             except ValueError:
                 log.warning("search index %s is busy; searching it as it is", index.directory)
-            yield Library(
-                engine=engine, papers=papers, index=index, ranker=IndexRanker(index, papers)
-            )
+            yield Library(engine=engine, papers=papers, index=index, ranker=IndexRanker(index))
         finally:
             index.close()
     finally:

@@ -42,6 +42,14 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _hwm_rss_mb() -> float:
+    """Peak resident memory of this process image (VmHWM resets on exec; ru_maxrss not)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _current_rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -141,7 +149,7 @@ def search_phase(settings: Settings, queries: list[str], rounds: int) -> dict[st
         "engine_p50_ms": round(e["p50"], 2),
         "engine_p99_ms": round(e["p99"], 2),
         "engine_max_ms": round(e["max"], 2),
-        "rss_mb": round(_peak_rss_mb()),
+        "rss_mb": round(_hwm_rss_mb()),
         "rss_now_mb": round(_current_rss_mb()),
         "sample_top3": top,
     }

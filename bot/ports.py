@@ -59,8 +59,8 @@ CandidateOrder = Literal["relevance", "upvotes", "stars", "recency"]
 class Candidate:
     """One match from a search index, with the signals the blend needs (no database trip).
 
-    ``handle`` is the engine's own reference; :meth:`SearchIndex.arxiv_ids` turns handles
-    into ids only for the few candidates that win, which keeps the search path cheap.
+    ``handle`` is the engine's own reference; :meth:`SearchIndex.papers` reads the papers
+    only for the few candidates that win, which keeps the search path cheap.
     """
 
     handle: object
@@ -79,8 +79,9 @@ class SearchIndex(Protocol):
         """The best ``limit`` matches of ``query`` in ``order`` (best first), filters applied."""
         ...
 
-    def arxiv_ids(self, candidates: Sequence[Candidate]) -> list[str]:
-        """The arXiv ids of these candidates, in the same order."""
+    def papers(self, candidates: Sequence[Candidate]) -> list[Paper]:
+        """The papers behind these candidates, in the same order (the index keeps a copy of
+        each, in step with the library, so results need no database trip)."""
         ...
 
 

@@ -55,77 +55,58 @@ class IndexRanker:
     recency) and blend their union.
     """
 
-    def __init__(self, index: SearchIndex, repository: PaperRepository) -> None:
+    def __init__(self, index: SearchIndex) -> None:
         self._index = index
-        self._repository = repository
 
     def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
         """The best ``limit`` papers for ``query`` as of ``now``."""
         if query.is_empty or limit <= 0:
             return []
+        known: dict[int, Paper] = {}
         if query.has_text:
             wanted = max(limit * CANDIDATES_PER_RESULT, _MIN_CANDIDATES)
-            found = self._index.candidates(query, limit=wanted, now=now)
-            blended = _blend(found, now)
-            ids = _LazyIds(self._index, blended)
+            blended = _blend(self._index.candidates(query, limit=wanted, now=now), now)
         else:
             wanted = limit * _FILTER_CANDIDATES_PER_RESULT
             orders: tuple[CandidateOrder, ...] = ("upvotes", "stars", "recency")
-            merged: dict[str, Candidate] = {}
+            by_id: dict[str, Candidate] = {}
             for order in orders:
                 found = self._index.candidates(query, limit=wanted, now=now, order=order)
-                merged.update(zip(self._index.arxiv_ids(found), found, strict=True))
-            by_candidate = {id(c): arxiv_id for arxiv_id, c in merged.items()}
-            blended = _blend(list(merged.values()), now)
-            ids = _LazyIds(self._index, blended, known=by_candidate)
-        return self._explain(query, blended, ids, limit, now)
+                for candidate, paper in zip(found, self._index.papers(found), strict=True):
+                    if paper.arxiv_id not in by_id:
+                        by_id[paper.arxiv_id] = candidate
+                        known[id(candidate)] = paper
+            blended = _blend(list(by_id.values()), now)
+        return self._explain(query, blended, known, limit, now)
 
     def _explain(
         self,
         query: Query,
         blended: Sequence[tuple[float, Candidate]],
-        ids: _LazyIds,
+        known: dict[int, Paper],
         limit: int,
         now: datetime,
     ) -> list[RankedPaper]:
-        """Load the winners from the library (the source of truth), drop any the index
-        matched too loosely (an author phrase across two names), and write the reasons."""
+        """Read the winners, drop any the index matched too loosely (an author phrase across
+        two names), and write the reasons."""
         ranked: list[RankedPaper] = []
         start = 0
         while len(ranked) < limit and start < len(blended):
             chunk = blended[start : start + limit]
-            chunk_ids = ids.resolve(start, start + len(chunk))
             start += limit
-            papers = {p.arxiv_id: p for p in self._repository.get_papers(chunk_ids)}
-            for (score, candidate), arxiv_id in zip(chunk, chunk_ids, strict=True):
-                paper = papers.get(arxiv_id)
-                if paper is None or not _still_matches(paper, query, now):
+            missing = [c for _, c in chunk if id(c) not in known]
+            known.update(
+                (id(c), p) for c, p in zip(missing, self._index.papers(missing), strict=True)
+            )
+            for score, candidate in chunk:
+                paper = known[id(candidate)]
+                if not _still_matches(paper, query, now):
                     continue
                 relevance = candidate.relevance if query.has_text else 1.0
                 field = matched_field(paper, query)
                 why = reason_line(paper, query, field, now)
                 ranked.append(RankedPaper(paper, score, relevance, why, field))
         return ranked[:limit]
-
-
-class _LazyIds:
-    """Ids of blended candidates, asked of the index only for the slices that are shown."""
-
-    def __init__(
-        self,
-        index: SearchIndex,
-        blended: Sequence[tuple[float, Candidate]],
-        known: dict[int, str] | None = None,
-    ) -> None:
-        self._index = index
-        self._blended = blended
-        self._known = known or {}
-
-    def resolve(self, start: int, stop: int) -> list[str]:
-        chunk = [candidate for _, candidate in self._blended[start:stop]]
-        if all(id(c) in self._known for c in chunk):
-            return [self._known[id(c)] for c in chunk]
-        return self._index.arxiv_ids(chunk)
 
 
 def _blend(found: Sequence[Candidate], now: datetime) -> list[tuple[float, Candidate]]:

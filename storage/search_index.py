@@ -19,10 +19,11 @@ import json
 import logging
 import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import UTC, datetime
+from dataclasses import fields
+from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import tantivy
 
@@ -34,7 +35,7 @@ from storage.paper_repository import SqlPaperRepository
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 META_FILE = "paperboy-index.json"
 _STEMMED = "paperboy_stemmed"
 _WORDS = "paperboy_words"
@@ -61,6 +62,8 @@ def _analyzer(stemmed: bool) -> tantivy.TextAnalyzer:
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    # The whole paper, so a search never needs the database: results come from one place.
+    builder.add_text_field("paper", stored=True, tokenizer_name="raw", index_option="basic")
     for name in FIELD_WEIGHTS:
         builder.add_text_field(name, tokenizer_name=_STEMMED)
     builder.add_text_field("author_names", tokenizer_name=_WORDS)
@@ -71,6 +74,41 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("dated", indexed=True, fast=True)
     builder.add_unsigned_field("withdrawn", indexed=True)
     return builder.build()
+
+
+_DATES = frozenset({"featured_on"})
+_TIMES = frozenset({"published_at", "first_seen", "last_seen"})
+_TUPLES = frozenset({"authors", "ai_keywords", "categories"})
+
+
+def paper_to_json(paper: Paper) -> str:
+    """A compact JSON copy of ``paper`` for the index's stored field."""
+    values: dict[str, object] = {}
+    for item in fields(Paper):
+        value = getattr(paper, item.name)
+        if value is None or value == () or value == frozenset():
+            continue
+        if isinstance(value, date | datetime):
+            value = value.isoformat()
+        elif isinstance(value, frozenset):
+            value = sorted(value)
+        values[item.name] = value
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def paper_from_json(text: str) -> Paper:
+    """The paper :func:`paper_to_json` wrote."""
+    values: dict[str, Any] = json.loads(text)
+    for name, value in values.items():
+        if name in _DATES:
+            values[name] = date.fromisoformat(value)
+        elif name in _TIMES:
+            values[name] = datetime.fromisoformat(value)
+        elif name in _TUPLES:
+            values[name] = tuple(value)
+        elif name == "sources":
+            values[name] = frozenset(value)
+    return Paper(**values)
 
 
 def _timestamp(when: datetime) -> int:
@@ -149,13 +187,13 @@ class TantivyIndex:
             )
         return found
 
-    def arxiv_ids(self, candidates: Sequence[Candidate]) -> list[str]:
-        """The ids of these candidates (a stored-field read each: only for the winners)."""
-        ids: list[str] = []
+    def papers(self, candidates: Sequence[Candidate]) -> list[Paper]:
+        """The papers behind these candidates (a stored-field read each: only the winners)."""
+        papers: list[Paper] = []
         for candidate in candidates:
             searcher, address = cast(tuple[tantivy.Searcher, tantivy.DocAddress], candidate.handle)
-            ids.append(str(searcher.doc(address).get_first("id")))
-        return ids
+            papers.append(paper_from_json(str(searcher.doc(address).get_first("paper"))))
+        return papers
 
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
         """The query in tantivy's terms: every word and phrase must match in some field
@@ -280,6 +318,7 @@ class TantivyIndex:
     def _document(self, paper: Paper) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_text("id", paper.arxiv_id)
+        doc.add_text("paper", paper_to_json(paper))
         doc.add_text("title", paper.title)
         doc.add_text("keywords", " ".join(paper.ai_keywords))
         doc.add_text("authors", " ".join(paper.authors))
