@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.engine import Engine
 
@@ -38,6 +40,24 @@ class Library:
         report = self.papers.upsert_papers(papers)
         self._follow(lambda: self.index.upsert(report.stored, new_ids=report.new_ids))
         return report
+
+    def ingest_many(self, batches: Iterable[Sequence[Paper]]) -> IngestReport:
+        """:meth:`ingest` for a stream of batches (a backfill): the index commits one batch
+        in a worker thread (tantivy lets go of the GIL) while the next goes into the
+        database, so the two writes overlap. Returns with both in step."""
+        added = updated = 0
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index") as worker:
+            pending: Future[None] | None = None
+            for batch in batches:
+                report = self.papers.upsert_papers(batch)
+                added, updated = added + report.added, updated + report.updated
+                if pending is not None:
+                    pending.result()
+                write = partial(self.index.upsert, report.stored, new_ids=report.new_ids)
+                pending = worker.submit(self._follow, write)
+            if pending is not None:
+                pending.result()
+        return IngestReport(added=added, updated=updated)
 
     def delete(self, arxiv_ids: Iterable[str]) -> int:
         """Remove papers from the database and the index; how many the database held."""

@@ -35,7 +35,7 @@ from storage.paper_repository import SqlPaperRepository
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META_FILE = "paperboy-index.json"
 _STEMMED = "paperboy_stemmed"
 _WORDS = "paperboy_words"
@@ -63,7 +63,7 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     # The whole paper, so a search never needs the database: results come from one place.
-    builder.add_text_field("paper", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_bytes_field("paper", stored=True, indexed=False)
     for name in FIELD_WEIGHTS:
         builder.add_text_field(name, tokenizer_name=_STEMMED)
     builder.add_text_field("author_names", tokenizer_name=_WORDS)
@@ -81,7 +81,7 @@ _TIMES = frozenset({"published_at", "first_seen", "last_seen"})
 _TUPLES = frozenset({"authors", "ai_keywords", "categories"})
 
 
-def paper_to_json(paper: Paper) -> str:
+def paper_to_json(paper: Paper) -> bytes:
     """A compact JSON copy of ``paper`` for the index's stored field."""
     values: dict[str, object] = {}
     for item in fields(Paper):
@@ -93,10 +93,10 @@ def paper_to_json(paper: Paper) -> str:
         elif isinstance(value, frozenset):
             value = sorted(value)
         values[item.name] = value
-    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def paper_from_json(text: str) -> Paper:
+def paper_from_json(text: bytes) -> Paper:
     """The paper :func:`paper_to_json` wrote."""
     values: dict[str, Any] = json.loads(text)
     for name, value in values.items():
@@ -118,8 +118,9 @@ def _timestamp(when: datetime) -> int:
 class TantivyIndex:
     """:class:`bot.ports.SearchIndex` on a tantivy index in ``directory``.
 
-    One process writes at a time (tantivy holds a lock file); the writer is opened on the
-    first write and closed by :meth:`close`, so read-only replicas never take the lock.
+    One process writes at a time (tantivy holds a lock file). Each write opens the writer,
+    commits, waits for segment merges and lets the lock go, so a CLI fetch and a running
+    bot can share a directory; readers see other processes' commits on their own.
     """
 
     def __init__(self, directory: Path, *, writer_heap_mb: int = 128, threads: int = 0) -> None:
@@ -192,7 +193,8 @@ class TantivyIndex:
         papers: list[Paper] = []
         for candidate in candidates:
             searcher, address = cast(tuple[tantivy.Searcher, tantivy.DocAddress], candidate.handle)
-            papers.append(paper_from_json(str(searcher.doc(address).get_first("paper"))))
+            stored = searcher.doc(address).get_first("paper")
+            papers.append(paper_from_json(bytes(stored or b"")))
         return papers
 
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
@@ -318,7 +320,7 @@ class TantivyIndex:
     def _document(self, paper: Paper) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_text("id", paper.arxiv_id)
-        doc.add_text("paper", paper_to_json(paper))
+        doc.add_bytes("paper", paper_to_json(paper))
         doc.add_text("title", paper.title)
         doc.add_text("keywords", " ".join(paper.ai_keywords))
         doc.add_text("authors", " ".join(paper.authors))
@@ -345,6 +347,7 @@ class TantivyIndex:
     def _commit(self, newest: datetime | None, *, reset: bool = False) -> None:
         assert self._writer is not None  # every caller opened it
         self._writer.commit()
+        self.close()
         self._index.reload()
         previous = None if reset else self.watermark()
         last = previous.last_change if previous else None
