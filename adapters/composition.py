@@ -66,6 +66,14 @@ class Library:
         self._follow(lambda: self.index.delete(wanted))
         return removed
 
+    def refresh_index(self) -> str:
+        """Bring the index up to date with the database now; what it took. A long-running
+        replica calls this periodically so papers another replica ingested show up."""
+        try:
+            return bring_up_to_date(self.index, self.papers)
+        except ValueError:
+            return "busy (another process is writing this index)"
+
     def _follow(self, write: Callable[[], object]) -> None:
         try:
             write()
@@ -86,12 +94,9 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         papers = SqlPaperRepository(engine)
         index = TantivyIndex(settings.search_index_dir())
         try:
-            try:
-                state = bring_up_to_date(index, papers)
-                log.info("search index %s: %s", index.directory, state)
-            except ValueError:
-                log.warning("search index %s is busy; searching it as it is", index.directory)
-            yield Library(engine=engine, papers=papers, index=index, ranker=IndexRanker(index))
+            library = Library(engine=engine, papers=papers, index=index, ranker=IndexRanker(index))
+            log.info("search index %s: %s", index.directory, library.refresh_index())
+            yield library
         finally:
             index.close()
     finally:

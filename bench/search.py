@@ -90,7 +90,7 @@ def ingest(settings: Settings, corpus: Path, docs: int, batch: int) -> dict[str,
     with open_library(settings) as library:
         # Parse the corpus up front per chunk so only ingest time is measured, streaming
         # (never the whole corpus in memory).
-        for chunk in _batches(read_corpus(corpus, docs), batch * 10):
+        for chunk in _batches(read_corpus(corpus, docs), batch * 4):
             t0 = time.perf_counter()
             library.ingest_many(chunk[i : i + batch] for i in range(0, len(chunk), batch))
             spent += time.perf_counter() - t0

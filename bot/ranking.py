@@ -19,6 +19,16 @@ abstract 1,
 over the stemmed query words; every word and phrase must match somewhere (AND), as users of a
 search box expect. The engine that computes relevance is replaceable (``bot.ports.Ranker``);
 the blend and the reason line are not.
+
+Two engines compute it. :func:`rank_papers` (the scan) computes BM25 over the papers it is
+given. :class:`bot.search.IndexRanker` asks the search index, whose BM25 uses statistics of
+the whole library (the same formula and weights), for the ``max(10 × limit, 100)`` best text
+matches and blends those: since the lift is at most ×1.6, a paper further down the text
+ranking could only enter the top by being a near-tie anyway — text relevance first.
+
+``author:`` and ``org:`` match whole words in order inside one author's name or the
+organisation (``author:hinton``, ``author:"geoffrey hinton"``; not ``author:hint``), the
+same rule in the scan and in the index.
 """
 
 from __future__ import annotations

@@ -190,3 +190,15 @@ def test_the_index_matches_what_a_full_scan_matches(open_library: type[Library])
         scanned = scan.search(query, limit=500, now=NOW)
         assert {r.paper.arxiv_id for r in indexed} == {r.paper.arxiv_id for r in scanned}, text
         assert indexed, text  # each query finds something in the real fixtures
+
+
+def test_a_backfill_in_batches_leaves_the_index_in_step(open_library: type[Library]) -> None:
+    library = open_library()
+    batches = [
+        [_paper(f"2606.1{b:02d}{i:02d}", f"Tokenizer study {b} {i}") for i in range(20)]
+        for b in range(5)
+    ]
+    report = library.ingest_many(batches)
+    assert (report.added, report.updated) == (100, 0)
+    assert library.index.size == library.papers.count() == 100
+    assert len(_ids(library, "tokenizer", limit=100)) == 100
