@@ -7,10 +7,11 @@ How the set is judged (see bench/README.md): for each of the 20 topics, the top 
 ranker are pooled; every pooled paper gets a grade from a fixed rubric that reads the title,
 the abstract and the arXiv category — not the ranker's score:
 
-* 2 — the topic's phrase is in the title, or it appears at least twice in the abstract of a
-  paper filed under one of the topic's categories;
-* 1 — the phrase appears in the abstract, or every topic word is in the title;
-* 0 — otherwise (the words are there, scattered, or only one of them matters).
+* 2 — the paper is about the topic: filed under one of the topic's categories, with the
+  topic's phrase in the title and again in the abstract (or at least three times in the
+  abstract);
+* 1 — the topic is discussed: the phrase appears in the title or in the abstract;
+* 0 — otherwise (the words are there, scattered, or it is filed far from the topic).
 
 Papers outside the pool count 0. The corpus has no community signal, so the benchmark gives
 papers deterministic synthetic upvotes/stars (``bench/corpus.py``); the blend's job here is
@@ -79,9 +80,9 @@ def grade(paper: Paper, topic: str) -> int:
     in_title = _count_phrase(title, phrase)
     in_abstract = _count_phrase(abstract, phrase)
     filed_right = bool(paper.categories) and paper.categories[0] in TOPICS[topic]
-    if in_title or (in_abstract >= 2 and filed_right):
+    if filed_right and ((in_title and in_abstract) or in_abstract >= 3):
         return 2
-    if in_abstract or all(word in title for word in phrase):
+    if in_title or in_abstract:
         return 1
     return 0
 
@@ -123,6 +124,7 @@ def main() -> None:
     parser.add_argument("--judge", action="store_true", help="pool, grade, write the judged set")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="paperboy-quality-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     settings = Settings(
         database_url=f"sqlite:///{workdir / 'paperboy.db'}", index_dir=workdir / "index"
     )

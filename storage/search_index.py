@@ -145,6 +145,10 @@ class TantivyIndex:
         """How many papers the index holds."""
         return int(self._index.searcher().num_docs)
 
+    def analyze(self, text: str) -> list[str]:
+        """The terms the index makes of ``text`` (the query language's stems, in order)."""
+        return list(self._stemmed.analyze(text))
+
     def watermark(self) -> LibraryWatermark | None:
         """The library state this index last caught up with (``None``: never built)."""
         meta = self._read_meta()
