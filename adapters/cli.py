@@ -19,6 +19,7 @@ import typer
 
 from adapters import cli_channels
 from adapters.cli_doctor import doctor
+from adapters.cli_index import index_app
 from adapters.cli_support import (
     EXIT_BUG,
     EXIT_SOURCE_DOWN,
@@ -50,6 +51,7 @@ fetch_app = typer.Typer(help="Fetch papers from a source into the library.", no_
 app.add_typer(db_app, name="db")
 app.add_typer(fetch_app, name="fetch")
 app.command()(doctor)
+app.add_typer(index_app, name="index")
 
 SAMPLE_FILES = ("hf_daily_papers_2026-05-08.json", "hf_daily_papers_2026-06-12.json")
 
@@ -71,7 +73,7 @@ def db_upgrade() -> None:
 
 
 def _report(library: Library, result: ParseResult, what: str) -> None:
-    report = library.papers.upsert_papers(result.papers)
+    report = library.ingest(result.papers)
     skipped = f", {result.skipped} malformed entries skipped" if result.skipped else ""
     typer.echo(
         f"{what}: {len(result.papers)} papers ({report.added} new, {report.updated} updated)"

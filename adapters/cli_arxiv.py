@@ -60,7 +60,7 @@ def _store(library: Library, label: str, batch: ArxivBatch) -> None:
             return
     if not batch.papers and batch.kind == KIND_API and not batch.skipped:
         raise UserError(f"{label}: arXiv found no papers for that query; nothing was stored.")
-    report = library.papers.upsert_papers(batch.papers)
+    report = library.ingest(batch.papers)
     skipped = f", {batch.skipped} malformed entries skipped" if batch.skipped else ""
     typer.echo(
         f"{label}: {len(batch.papers)} papers ({report.added} new, {report.updated} updated)"

@@ -51,7 +51,7 @@ async def fetch_once(app: App, settings: Settings) -> None:
         log.warning("fetch failed: %s", exc.message)
         await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_HF, exc.message, now)
         return
-    report = await asyncio.to_thread(app.library.papers.upsert_papers, result.papers)
+    report = await asyncio.to_thread(app.library.ingest, result.papers)
     PAPERS_INGESTED.labels("huggingface").inc(report.added + report.updated)
     await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_HF, None, now)
     log.info("fetched %d papers (%d new)", len(result.papers), report.added)
@@ -95,9 +95,7 @@ async def fetch_arxiv_categories(app: App, settings: Settings) -> None:
                 record = announcement_record(fetched.batch)
                 if record is not None:
                     await asyncio.to_thread(calendar.record_announcement, record)
-                report = await asyncio.to_thread(
-                    app.library.papers.upsert_papers, fetched.batch.papers
-                )
+                report = await asyncio.to_thread(app.library.ingest, fetched.batch.papers)
                 PAPERS_INGESTED.labels("arxiv").inc(report.added + report.updated)
             await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_ARXIV, None, now)
 
@@ -112,6 +110,23 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
             log.exception("fetch failed unexpectedly; trying again later")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+INDEX_REFRESH_SECONDS = 60.0
+
+
+async def _refresh_index_loop(app: App, stop: asyncio.Event) -> None:
+    """Pick up papers other replicas ingested: each replica keeps its own search index."""
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=INDEX_REFRESH_SECONDS)
+        if stop.is_set():
+            return
+        try:
+            outcome = await asyncio.to_thread(app.library.refresh_index)
+            log.debug("search index refresh: %s", outcome)
+        except Exception:
+            log.exception("search index refresh failed; trying again later")
 
 
 async def serve(
@@ -144,6 +159,7 @@ async def serve(
         tasks.append(asyncio.create_task(scheduler.run(stop), name="scheduler"))
         if settings.fetch_interval_minutes > 0:
             tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
+        tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
         log.info("serving %s", ", ".join(sorted(app.adapters)))
         await stop.wait()
     finally:

@@ -25,3 +25,14 @@ class Settings(BaseSettings):
     fetch_interval_minutes: float = Field(default=60.0, ge=0)  # 0 = serve does not fetch
     source_timeout_seconds: float = Field(default=30.0, gt=0)
     source_retry_initial_seconds: float = Field(default=1.0, ge=0)
+    index_dir: Path | None = None  # the search index; default: next to the SQLite file
+
+    def search_index_dir(self) -> Path:
+        """Where this replica keeps its search index: ``PAPERBOY_INDEX_DIR``, else
+        ``paperboy-index`` next to the SQLite file (or in the working directory)."""
+        if self.index_dir is not None:
+            return self.index_dir
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix) and ":memory:" not in self.database_url:
+            return Path(self.database_url[len(prefix) :]).parent / "paperboy-index"
+        return Path("paperboy-index")

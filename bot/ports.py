@@ -7,9 +7,9 @@ narrow (discord.py's ``Snowflake`` style) means a test double is a few lines, no
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.papers import Paper
 from bot.query import Query
@@ -23,6 +23,17 @@ class IngestReport:
     added: int
     updated: int
     skipped: int = 0
+    # The papers as now stored (merged with what was there), so a derived index can follow.
+    stored: tuple[Paper, ...] = field(default=(), compare=False, repr=False)
+    new_ids: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryWatermark:
+    """How far the library has come: a derived index that has seen the same is in step."""
+
+    count: int
+    last_change: datetime | None
 
 
 class PaperRepository(Protocol):
@@ -38,6 +49,39 @@ class PaperRepository(Protocol):
 
     def iter_papers(self, *, since: date | None = None) -> Iterable[Paper]:
         """Every stored paper, or those dated on/after ``since``."""
+        ...
+
+
+CandidateOrder = Literal["relevance", "upvotes", "stars", "recency"]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One match from a search index, with the signals the blend needs (no database trip).
+
+    ``handle`` is the engine's own reference; :meth:`SearchIndex.papers` reads the papers
+    only for the few candidates that win, which keeps the search path cheap.
+    """
+
+    handle: object
+    relevance: float
+    upvotes: int = 0
+    github_stars: int = 0
+    dated: datetime | None = None
+
+
+class SearchIndex(Protocol):
+    """A full-text index derived from the library: it matches, filters and scores text."""
+
+    def candidates(
+        self, query: Query, *, limit: int, now: datetime, order: CandidateOrder = "relevance"
+    ) -> list[Candidate]:
+        """The best ``limit`` matches of ``query`` in ``order`` (best first), filters applied."""
+        ...
+
+    def papers(self, candidates: Sequence[Candidate]) -> list[Paper]:
+        """The papers behind these candidates, in the same order (the index keeps a copy of
+        each, in step with the library, so results need no database trip)."""
         ...
 
 

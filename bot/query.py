@@ -21,7 +21,7 @@ import snowballstemmer
 from bot.errors import UserError
 
 _STEMMERS = threading.local()  # snowball stemmers keep state: one per thread
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits, as the index splits
 _FILTER = re.compile(r"^([a-zA-Z][a-zA-Z\-]*):(.*)$", re.DOTALL)
 _SINCE_DAYS = re.compile(r"^(\d{1,4})([dwmy])$")
 _CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")

@@ -19,6 +19,16 @@ abstract 1,
 over the stemmed query words; every word and phrase must match somewhere (AND), as users of a
 search box expect. The engine that computes relevance is replaceable (``bot.ports.Ranker``);
 the blend and the reason line are not.
+
+Two engines compute it. :func:`rank_papers` (the scan) computes BM25 over the papers it is
+given. :class:`bot.search.IndexRanker` asks the search index, whose BM25 uses statistics of
+the whole library (the same formula and weights), for the ``max(10 × limit, 100)`` best text
+matches and blends those: since the lift is at most ×1.6, a paper further down the text
+ranking could only enter the top by being a near-tie anyway — text relevance first.
+
+``author:`` and ``org:`` match whole words in order inside one author's name or the
+organisation (``author:hinton``, ``author:"geoffrey hinton"``; not ``author:hint``), the
+same rule in the scan and in the index.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.papers import Paper
-from bot.query import Query, stems
+from bot.query import Query, stems, tokenize
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "authors": 2.0, "abstract": 1.0}
 _K1 = 1.2
@@ -112,12 +122,14 @@ def passes_filters(paper: Paper, query: Query, now: datetime) -> bool:
         c.lower() in (pc.lower() for pc in paper.categories) for c in query.categories
     ):
         return False
-    lowered_authors = [a.lower() for a in paper.authors]
+    names = [f" {' '.join(tokenize(a))} " for a in paper.authors]
     for wanted in query.authors:
-        if not any(wanted.lower() in name for name in lowered_authors):
+        words = f" {' '.join(tokenize(wanted))} "
+        if not any(words in name for name in names):
             return False
+    organization = f" {' '.join(tokenize(paper.organization or ''))} "
     for wanted in query.orgs:
-        if wanted.lower() not in (paper.organization or "").lower():
+        if f" {' '.join(tokenize(wanted))} " not in organization:
             return False
     if query.since is not None:
         when = paper_date(paper)
@@ -144,12 +156,37 @@ def paper_date(paper: Paper) -> datetime | None:
 
 def community_lift(paper: Paper, now: datetime) -> float:
     """The multiplicative lift ``1 + 0.3·U + 0.1·S + 0.2·R`` described in the module doc."""
-    upvotes = min(1.0, math.log1p(max(paper.upvotes, 0)) / math.log1p(200))
-    stars = min(1.0, math.log1p(max(paper.github_stars or 0, 0)) / math.log1p(5000))
-    when = paper_date(paper)
+    return lift_of(paper.upvotes, paper.github_stars or 0, paper_date(paper), now)
+
+
+def lift_of(upvotes: int, stars: int, when: datetime | None, now: datetime) -> float:
+    """:func:`community_lift` from the bare signals (what a search index keeps per paper)."""
+    up = min(1.0, math.log1p(max(upvotes, 0)) / math.log1p(200))
+    st = min(1.0, math.log1p(max(stars, 0)) / math.log1p(5000))
     age_days = max(0.0, (now - when).total_seconds() / 86400) if when else 365.0
     recency = float(0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS))
-    return 1 + UPVOTE_WEIGHT * upvotes + STAR_WEIGHT * stars + RECENCY_WEIGHT * recency
+    return 1 + UPVOTE_WEIGHT * up + STAR_WEIGHT * st + RECENCY_WEIGHT * recency
+
+
+MAX_LIFT = 1 + UPVOTE_WEIGHT + STAR_WEIGHT + RECENCY_WEIGHT
+
+
+def matched_field(paper: Paper, query: Query) -> str | None:
+    """The most telling field where the query's text matches (title > keywords, authors >
+    abstract), for the reason line; ``None`` for a query without text."""
+    if not query.has_text:
+        return None
+    wanted = [stems(w) for w in query.words] + [stems(p) for p in query.phrases]
+    texts = {
+        "title": paper.title,
+        "keywords": " ".join(paper.ai_keywords),
+        "authors": " ".join(paper.authors),
+    }
+    for name, text in texts.items():
+        tokens = stems(text)
+        if any(_contains_phrase(tokens, w) for w in wanted if w):
+            return name
+    return "abstract"
 
 
 def _age_words(paper: Paper, now: datetime) -> str | None:

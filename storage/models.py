@@ -35,7 +35,7 @@ class PaperRow(SQLModel, table=True):
     withdrawn: bool = False
     sources: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     first_seen: datetime | None = None
-    last_seen: datetime | None = None
+    last_seen: datetime | None = Field(default=None, index=True)  # the search index watermark
 
 
 class ChannelRow(SQLModel, table=True):

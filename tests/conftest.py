@@ -64,9 +64,13 @@ def engine(migrated_engine: Engine) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def db_env(monkeypatch: pytest.MonkeyPatch, engine: Engine, database_url: str) -> str:
-    """Point ``PAPERBOY_DATABASE_URL`` at the test database (for CLI tests)."""
+def db_env(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, database_url: str, tmp_path: Path
+) -> str:
+    """Point ``PAPERBOY_DATABASE_URL`` at the test database and ``PAPERBOY_INDEX_DIR`` at a
+    fresh directory (for CLI tests)."""
     monkeypatch.setenv("PAPERBOY_DATABASE_URL", database_url)
+    monkeypatch.setenv("PAPERBOY_INDEX_DIR", str(tmp_path / "paperboy-index"))
     return database_url
 
 

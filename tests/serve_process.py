@@ -36,6 +36,7 @@ def start_serve(
         **os.environ,
         "PAPERBOY_DATABASE_URL": database_url,
         "PAPERBOY_CONSOLE_OUTPUT": str(output),
+        "PAPERBOY_INDEX_DIR": str(log.with_suffix(".index")),  # each replica keeps its own
         "PAPERBOY_SCHEDULER_TICK_SECONDS": "0.2",
         "PAPERBOY_CLAIM_LEASE_SECONDS": "3",
         "PAPERBOY_FETCH_INTERVAL_MINUTES": "0",
