@@ -25,7 +25,7 @@ from bot.arxiv_pacing import HostPacer
 from bot.arxiv_parse import ArxivBatch, ArxivQueryRejected, parse_arxiv_feed
 from bot.errors import BadPayload, SourceUnavailable, UserError
 from bot.hf_source import USER_AGENT
-from bot.http_retry import RetryableStatus, get_with_retries
+from bot.http_retry import RetryableStatus, describe_failure, get_with_retries
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +59,6 @@ class FeedFetch:
     batch: ArxivBatch | None
     unchanged: bool = False
     via: str = "rss"
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, RetryableStatus):
-        return f"HTTP {exc.response.status_code}"
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, UserError):
-        return exc.message
-    if isinstance(exc, SourceUnavailable):
-        return exc.message
-    return type(exc).__name__
 
 
 class ArxivSource:
@@ -172,7 +160,9 @@ class ArxivSource:
                 if page.total_results is not None and start >= page.total_results:
                     break
         except (RetryableStatus, httpx.HTTPError) as exc:
-            raise SourceUnavailable("arXiv", f"the export API failed ({_describe(exc)}).") from exc
+            raise SourceUnavailable(
+                "arXiv", f"the export API failed ({describe_failure(exc)})."
+            ) from exc
         return result
 
     async def fetch_category_api(self, category: str, *, max_results: int = 100) -> ArxivBatch:
@@ -214,7 +204,7 @@ class ArxivSource:
             response = await self._get(url, conditional=True)
         except (RetryableStatus, httpx.HTTPError) as exc:
             raise SourceUnavailable(
-                "arXiv", f"the {category} feed failed ({_describe(exc)})."
+                "arXiv", f"the {category} feed failed ({describe_failure(exc)})."
             ) from exc
         if response.status_code >= 400 and response.status_code != 304:
             raise BadPayload(f"The arXiv feed for {category} answered HTTP {response.status_code}.")
@@ -231,7 +221,7 @@ class ArxivSource:
             response = await self._get(url, conditional=True)
         except (RetryableStatus, httpx.HTTPError) as exc:
             raise SourceUnavailable(
-                "arXiv", f"the {category} listing page failed ({_describe(exc)})."
+                "arXiv", f"the {category} listing page failed ({describe_failure(exc)})."
             ) from exc
         if response.status_code >= 400 and response.status_code != 304:
             raise BadPayload(
@@ -260,8 +250,8 @@ class ArxivSource:
             except (SourceUnavailable, BadPayload) as page_exc:
                 raise SourceUnavailable(
                     "arXiv",
-                    f"could not fetch {category}: the feed failed ({_describe(rss_exc)}) and so "
-                    f"did the listing page ({_describe(page_exc)}).",
+                    f"could not fetch {category}: the feed failed ({describe_failure(rss_exc)}) "
+                    f"and so did the listing page ({describe_failure(page_exc)}).",
                 ) from page_exc
         if feed.batch is None or feed.batch.papers or feed.batch.skipped:
             return [feed]

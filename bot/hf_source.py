@@ -17,7 +17,7 @@ import httpx
 from bot.errors import BadPayload, SourceUnavailable
 from bot.hf_parse import ParseResult, parse_daily_papers_json, parse_papers_page
 from bot.hf_period import HfPeriod
-from bot.http_retry import RetryableStatus, get_with_retries
+from bot.http_retry import RetryableStatus, describe_failure, get_with_retries
 
 log = logging.getLogger(__name__)
 
@@ -25,16 +25,6 @@ DEFAULT_HF_URL = "https://huggingface.co"
 PAGE_LIMIT = 100
 MAX_PAGES = 50  # a month holds ~1,000 featured papers; stop long before a runaway loop
 USER_AGENT = "paperboy/0.1 (+https://github.com/paperboy-bot/paperboy)"
-
-
-def _describe_failure(exc: BaseException) -> str:
-    if isinstance(exc, RetryableStatus):
-        return f"HTTP {exc.response.status_code}"
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, BadPayload):
-        return exc.message
-    return type(exc).__name__
 
 
 class HuggingFaceSource:
@@ -99,7 +89,7 @@ class HuggingFaceSource:
             log.warning(
                 "Hugging Face API failed for %s (%s); trying the papers page",
                 period.describe(),
-                _describe_failure(api_exc),
+                describe_failure(api_exc),
             )
             try:
                 return await self.fetch_page(period)
@@ -107,6 +97,6 @@ class HuggingFaceSource:
                 raise SourceUnavailable(
                     "Hugging Face",
                     f"could not fetch {period.describe()}: the API failed "
-                    f"({_describe_failure(api_exc)}) and so did the papers page "
-                    f"({_describe_failure(page_exc)}).",
+                    f"({describe_failure(api_exc)}) and so did the papers page "
+                    f"({describe_failure(page_exc)}).",
                 ) from page_exc

@@ -23,6 +23,8 @@ from tenacity import (
     wait_random,
 )
 
+from bot.errors import SourceUnavailable, UserError
+
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -109,3 +111,15 @@ async def get_with_retries(
                 raise RetryableStatus(response)
             return response
     raise AssertionError("unreachable: tenacity either returns or re-raises")
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short, safe phrase for why a source request failed (``HTTP 503``, ``timed out``, or
+    the friendly message of our own errors) — never the raw exception text."""
+    if isinstance(exc, RetryableStatus):
+        return f"HTTP {exc.response.status_code}"
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, UserError | SourceUnavailable):
+        return exc.message
+    return type(exc).__name__
