@@ -124,9 +124,13 @@ def fetch_hf(
         period = parse_period(day=day, week=week, month=month, today=now.date())
         typer.echo(f"Fetching Hugging Face Daily Papers for {period.describe()}…", err=True)
 
+        def progress(page: int, papers: int) -> None:
+            typer.echo(f"  page {page}: {papers} papers so far", err=True)
+
         async def fetch() -> ParseResult:
             async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as client:
-                return await HuggingFaceSource(client, settings.hf_url).fetch(period)
+                source = HuggingFaceSource(client, settings.hf_url, on_page=progress)
+                return await source.fetch(period)
 
         result = asyncio.run(fetch())
         if not result.papers and not result.skipped:

@@ -40,12 +40,14 @@ class HuggingFaceSource:
         attempts: int = 4,
         initial_wait: float = 1.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_page: Callable[[int, int], None] | None = None,
     ) -> None:
         self._client = client
         self._base = base_url.rstrip("/")
         self._attempts = attempts
         self._initial_wait = initial_wait
         self._sleep = sleep
+        self._on_page = on_page  # (page number, papers so far): progress on long fetches
 
     async def _get(self, path: str, params: dict[str, str] | None = None) -> httpx.Response:
         url = f"{self._base}{path}"
@@ -70,6 +72,8 @@ class HuggingFaceSource:
             batch = parse_daily_papers_json(response.text, seen_at=seen_at)
             result.papers.extend(batch.papers)
             result.skipped += batch.skipped
+            if self._on_page is not None:
+                self._on_page(page + 1, len(result.papers))
             if batch.papers == [] and batch.skipped == 0:
                 break
             if len(batch.papers) + batch.skipped < PAGE_LIMIT:

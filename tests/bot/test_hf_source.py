@@ -65,10 +65,15 @@ async def test_full_pages_are_followed_until_a_short_page() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=pages[request.url.params["p"]])
 
-    source, client = _source(httpx.MockTransport(handler), Recorder())
+    progress: list[tuple[int, int]] = []
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    source = HuggingFaceSource(
+        client, "https://hf.test", sleep=Recorder().sleep, on_page=lambda *p: progress.append(p)
+    )
     async with client:
         result = await source.fetch(HfPeriod("month", "2026-05"))
     assert len(result.papers) == 105
+    assert progress == [(1, 100), (2, 105)]  # the CLI shows this while a month downloads
 
 
 @pytest.mark.anyio
