@@ -43,7 +43,7 @@ def _paused_notice(channel: ChannelSettings | None) -> str | None:
     if channel is None or not channel.paused_reason:
         return None
     return (
-        f"⚠️ Digests in this channel are paused: {channel.paused_reason}. "
+        f"⚠️ Digests in this channel are paused: {channel.paused_reason.rstrip('.')}. "
         "Give the bot its access back (invite it to the channel, or restore its permission "
         "to post), then run `/papers resume`."
     )
