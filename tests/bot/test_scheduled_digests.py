@@ -281,3 +281,19 @@ def test_digest_preview_is_not_recorded(library: Engine) -> None:
     assert "Prescriptive Scaling Laws" in world.adapter.posts[0].digest.items[0].ranked.paper.title
     clock.now += timedelta(minutes=1)
     assert "Prescriptive" not in world.run(GENERAL, "digest preview")
+
+
+def test_asking_for_a_digest_when_nothing_is_new_answers_without_posting(
+    library: Engine,
+) -> None:
+    clock = Clock(at(2026, 11, 23, 9, 0))
+    world = World(library, clock)
+    world.run(GENERAL, "subscribe scaling laws")
+    world.run(GENERAL, "settings window all")
+    assert "Posted" in world.run(GENERAL, "digest")
+    clock.now += timedelta(minutes=1)
+
+    again = world.run(GENERAL, "digest")
+
+    assert again.startswith("Nothing new to post.")
+    assert len(world.adapter.posts) == 1  # the channel is not told "nothing new"
