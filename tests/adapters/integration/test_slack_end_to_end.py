@@ -195,6 +195,9 @@ async def test_a_team_subscribes_gets_the_morning_digest_searches_and_votes(team
         chosen.items[0].ranked.paper.title
         == "Prescriptive Scaling Laws for Data Constrained Training"
     )
+    (preview,) = await team.papers("digest preview")  # only Ada sees it; nothing is stored
+    assert preview.body["response_type"] == "ephemeral"
+    assert escape(chosen.items[0].ranked.paper.title) in "".join(section_texts(preview))
     assert (await team.core.scheduler.tick())["posted"] == 1
     (digest,) = team.posts_to(CHANNEL)
     assert digest.token == team.fake.install_token
@@ -207,6 +210,9 @@ async def test_a_team_subscribes_gets_the_morning_digest_searches_and_votes(team
     assert team.core.app.channels.delivered_ids(stored.pk) == set(ids)
     assert {b["value"] for b in buttons(digest)} == set(ids)
     assert (await team.core.scheduler.tick())["posted"] == 0  # once per morning
+    (again,) = await team.papers("digest")  # asked for more: nothing new, nothing posted
+    assert again.body["text"].startswith("Nothing new to post.")
+    assert len(team.posts_to(CHANNEL)) == 1
 
     # A search is private, with a button to share it; sharing posts it in the channel.
     (found,) = await team.papers("diffusion distillation")
