@@ -167,6 +167,10 @@ async def test_a_guild_syncs_subscribes_gets_the_digest_searches_and_presses_but
     guild.core.clock.advance(hours=1, seconds=30)
     app = guild.core.app
     chosen = build_channel_digest(stored, app.library.ranker, app.channels, now=guild.core.clock())
+    (preview,) = await guild.papers("digest", preview=True)  # only Ada sees it
+    assert preview.body["flags"] & EPHEMERAL
+    assert len(preview.body["embeds"]) == len(preview.body["components"]) == 2
+    assert guild.posts() == []
     assert (await guild.core.scheduler.tick())["posted"] == 1
     (digest,) = guild.posts()
     embeds = digest.body["embeds"]
@@ -196,6 +200,17 @@ async def test_a_guild_syncs_subscribes_gets_the_digest_searches_and_presses_but
     assert similar.body["content"].startswith("More like")
     assert similar.body["embeds"]
     assert app.channels.feedback_counts(CHANNEL) == {(ids[0], "up"): 1, (ids[0], "more"): 1}
+
+
+async def test_asking_for_the_digest_posts_it_in_the_channel(guild: Guild) -> None:
+    await guild.papers("subscribe", answers=2, topic=TOPIC)
+
+    (answer,) = await guild.papers("digest")
+
+    assert answer.body["content"] == "Posted 2 papers to #papers."
+    (digest,) = guild.posts()
+    assert len(digest.body["embeds"]) == 2
+    assert len(guild.fake.by_nonce) == 1  # sent with a nonce, so a retry cannot double it
 
 
 async def test_only_managers_change_what_a_channel_follows(guild: Guild) -> None:
