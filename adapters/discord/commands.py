@@ -42,6 +42,7 @@ AUTOCOMPLETE_BUDGET = 2.0  # seconds; autocomplete cannot be deferred past Disco
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 POSTED = "Posted in the channel."
 NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
+NEEDS_TO_POST = frozenset({"subscribe", "resume"})  # pointless while the bot cannot post
 
 
 @runtime_checkable
@@ -152,7 +153,7 @@ class PapersCommands:
         if manages and not caller.can_manage:
             await interaction.response.send_message(self.refusal(), ephemeral=True)
             return
-        if verb == "subscribe":
+        if verb in NEEDS_TO_POST:
             missing = [p for p in NEEDED_TO_POST if not getattr(interaction.app_permissions, p)]
             if missing:
                 names = ", ".join(p.replace("_", " ").title() for p in missing)
@@ -274,6 +275,10 @@ class PapersCommands:
         async def settings(interaction: discord.Interaction[Any], options: str = "") -> None:
             text = f"settings {options}".strip()
             await self.run(interaction, "settings", text, manages=True)
+
+        @group.command(name="resume", description="Restart paused digests after fixing access")
+        async def resume(interaction: discord.Interaction[Any]) -> None:
+            await self.run(interaction, "resume", "resume", manages=True)
 
         @group.command(name="help", description="How to use Paperboy")
         async def help_(interaction: discord.Interaction[Any]) -> None:

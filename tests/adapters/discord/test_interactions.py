@@ -134,11 +134,16 @@ async def test_the_manage_permission_is_configurable(
     assert core.handled == []
 
 
-async def test_subscribe_is_refused_where_the_bot_cannot_post(
-    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+@pytest.mark.parametrize(
+    "data",
+    [papers_command("subscribe", topic="x"), papers_command("resume")],
+    ids=["subscribe", "resume"],
+)
+async def test_subscribe_and_resume_are_refused_where_the_bot_cannot_post(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore, data: dict[str, Any]
 ) -> None:
     cannot_embed = MEMBER  # view + send, but no Embed Links
-    payload = interaction(2, papers_command("subscribe", topic="x"), app_permissions=cannot_embed)
+    payload = interaction(2, data, app_permissions=cannot_embed)
     feed(runtime, payload)
     await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 1)
 
@@ -155,6 +160,7 @@ async def test_subscribe_is_refused_where_the_bot_cannot_post(
         (papers_command("digest", preview=True), "digest preview"),
         (papers_command("settings"), "settings"),
         (papers_command("unsubscribe", topic="2"), "unsubscribe 2"),
+        (papers_command("resume"), "resume"),
     ],
 )
 async def test_every_subcommand_speaks_the_core_grammar(

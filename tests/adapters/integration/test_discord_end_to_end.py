@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import discord
 import pytest
 
 from adapters.discord import DiscordRuntime
@@ -32,6 +33,7 @@ from tests.adapters.discord.fake_discord import (
     Recorded,
 )
 from tests.adapters.discord.payloads import (
+    BOT_CAN_POST,
     MEMBER,
     button_press,
     interaction,
@@ -69,11 +71,14 @@ class Guild:
         *,
         channel: ChannelRef = CHANNEL,
         answers: int = 1,
+        path: str = FOLLOWUP,
+        bot_can: discord.Permissions = BOT_CAN_POST,
         **options: Any,
     ) -> list[Recorded]:
-        """``/papers <sub> option:value…`` in ``channel``; the follow-ups it produced."""
-        payload = interaction(2, papers_command(sub, **options))
-        return await self._feed(in_channel(payload, channel), FOLLOWUP, answers)
+        """``/papers <sub> option:value…`` in ``channel`` (the bot holding ``bot_can``
+        there); the answers it produced at ``path`` (follow-ups unless told otherwise)."""
+        payload = interaction(2, papers_command(sub, **options), app_permissions=bot_can)
+        return await self._feed(in_channel(payload, channel), path, answers)
 
     async def press(self, custom_id: str, message: dict[str, Any]) -> list[Recorded]:
         """A member presses a button under ``message``; the follow-ups it produced."""
@@ -239,6 +244,17 @@ async def test_a_channel_without_permission_is_paused_after_one_call_and_says_wh
     (listed,) = await guild.papers("list")
     assert "Digests in this channel are paused" in listed.body["content"]
     assert "`/papers resume`" in listed.body["content"]
+
+    # Resuming is refused until the bot can post again; then the next digest arrives.
+    cannot_post = discord.Permissions(view_channel=True)
+    (refused,) = await guild.papers("resume", path=CALLBACK, bot_can=cannot_post)
+    assert "Send Messages, Embed Links" in refused.body["data"]["content"]
+    assert guild.settings().paused_reason is not None
+    await guild.papers("resume", answers=2)
+    assert guild.settings().paused_reason is None
+    guild.core.clock.advance(days=1)
+    assert (await guild.core.scheduler.tick())["posted"] == 1
+    assert len(guild.posts()) == 2
 
 
 async def test_a_deleted_channel_is_paused_and_the_others_keep_their_digest(guild: Guild) -> None:
