@@ -24,7 +24,7 @@ from adapters.discord.rendering import escape_text
 from adapters.platforms import build_runtimes
 from bot.channel_digest import build_channel_digest
 from bot.channels import ChannelSettings
-from bot.chat import ChannelRef
+from bot.chat import Caller, ChannelRef
 from tests.adapters.discord.fake_discord import (
     APP_ID,
     CHANNEL_ID,
@@ -216,6 +216,21 @@ async def test_asking_for_the_digest_posts_it_in_the_channel(guild: Guild) -> No
     (digest,) = guild.posts()
     assert len(digest.body["embeds"]) == 2
     assert len(guild.fake.by_nonce) == 1  # sent with a nonce, so a retry cannot double it
+
+
+async def test_a_channel_set_up_on_the_cli_is_the_one_members_see(guild: Guild) -> None:
+    operator = Caller("cli", display_name="The CLI")  # what `paperboy command` passes
+    cli_ref = ChannelRef.parse(f"discord:{CHANNEL_ID}")
+    await guild.core.app.commands.handle(cli_ref, f"subscribe {TOPIC}", operator)
+
+    (listed,) = await guild.papers("list")
+    assert f"1. {TOPIC}" in listed.body["content"]
+    await guild.papers("schedule", answers=2, spec="daily 09:00 UTC")
+    guild.core.clock.advance(hours=1, seconds=30)
+
+    assert (await guild.core.scheduler.tick())["posted"] == 1
+    assert len(guild.posts()) == 1  # one channel, one digest
+    assert guild.settings(cli_ref).ref == CHANNEL
 
 
 async def test_only_managers_change_what_a_channel_follows(guild: Guild) -> None:
