@@ -76,7 +76,8 @@ async def test_serve_answers_a_signed_slash_command_and_posts_the_digest(
                 await fake_slack.wait_for(f"response/{n}", timeout=STARTUP_SECONDS)
             (digest,) = await fake_slack.wait_for("chat.postMessage")
     finally:
-        stop_all([proc])
+        # In a thread: the fake must keep answering the process's last calls while it stops.
+        await asyncio.to_thread(stop_all, [proc])
 
     assert proc.returncode == 0, log.read_text(errors="replace")
     subscribed = fake_slack.called("response/1")[0].body
