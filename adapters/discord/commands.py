@@ -18,6 +18,7 @@ import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
 import discord
@@ -32,6 +33,7 @@ from adapters.discord.rendering import (
     split_text,
 )
 from bot.chat import Caller, ChannelRef, CommandHandler, FeedbackKind, Reply, Visibility
+from bot.grammar import HELP_TEXT
 from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger("paperboy.discord")
@@ -135,6 +137,27 @@ class PapersCommands:
         self.recent = RecentSearches()
         self.group = self._build_group()
 
+    def help_text(self) -> str:
+        """The core's help, spelled the way Discord's option boxes want it."""
+        permission = self._manage_permission.replace("_", " ").title()
+        return (
+            "**Paperboy** finds research papers for this channel.\n"
+            "• `/papers search query:scaling laws` — only you see the results (try "
+            '`"exact phrase"`, `-exclude`, `author:`, `org:`, `cat:cs.LG`, `min-upvotes:10`, '
+            "`since:7d`)\n"
+            '• `/papers subscribe topic:"scaling laws" -vision` — follow a topic here\n'
+            "• `/papers unsubscribe topic:2` — stop following topic 2 (or name it)\n"
+            "• `/papers list` — topics, schedule, settings, last digest\n"
+            "• `/papers schedule spec:daily 09:00 Europe/Berlin` — also `weekdays 08:30`, "
+            "`weekly mon 09:00`, `off`\n"
+            "• `/papers digest` — post this channel's digest now (`preview:True` shows it "
+            "only to you)\n"
+            "• `/papers settings options:max 5` — also `min-upvotes 10`, `window 7d` "
+            "(or `all`), `empty quiet|explain`\n"
+            "• `/papers resume` — restart digests after fixing the bot's access\n"
+            f"Changing what this channel follows needs the {permission} permission."
+        )
+
     def refusal(self) -> str:
         """The friendly answer to a member who may not change subscriptions."""
         permission = self._manage_permission.replace("_", " ").title()
@@ -168,6 +191,8 @@ class PapersCommands:
         except Exception:
             log.exception("discord command failed", extra={"channel": str(channel), "verb": verb})
             reply = Reply(text=SORRY, is_error=True)
+        if verb == "help" and not reply.is_error:
+            reply = replace(reply, text=reply.text.replace(HELP_TEXT, self.help_text()))
         if verb == "search" and not reply.is_error and text.removeprefix("search ").strip():
             self.recent.add(channel, text.removeprefix("search ").strip())
         await self.send_reply(interaction, reply)

@@ -11,6 +11,7 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
+from bot.grammar import HELP_TEXT
 from bot.ranking import RankedPaper
 from tests.adapters.discord.conftest import FakeCore, FakeStatus
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
@@ -359,3 +360,17 @@ async def test_digest_preview_renders_the_digest_privately(
     bodies = [call.body for call in fake.calls("POST", FOLLOWUP)]
     assert [len(body["embeds"]) for body in bodies] == [5, 2]
     assert all(body["flags"] & EPHEMERAL for body in bodies)
+
+
+async def test_help_is_spelled_with_discord_options(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    core.replies["help"] = Reply(text=f"⚠️ Digests here are paused.\n\n{HELP_TEXT}")
+    feed(runtime, interaction(2, papers_command("help")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    content = fake.calls("POST", FOLLOWUP)[0].body["content"]
+    assert content.startswith("⚠️ Digests here are paused.")  # the core's notice stays
+    assert "`/papers search query:scaling laws`" in content
+    assert "`/papers scaling laws`" not in content  # no bare search on Discord
+    assert "Manage Channels permission" in content

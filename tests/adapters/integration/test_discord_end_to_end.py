@@ -233,6 +233,14 @@ async def test_a_channel_set_up_on_the_cli_is_the_one_members_see(guild: Guild) 
     assert guild.settings(cli_ref).ref == CHANNEL
 
 
+async def test_help_speaks_discord(guild: Guild) -> None:
+    (answer,) = await guild.papers("help")
+
+    assert answer.body["flags"] & EPHEMERAL
+    assert "`/papers search query:scaling laws`" in answer.body["content"]
+    assert "`/papers resume`" in answer.body["content"]
+
+
 async def test_only_managers_change_what_a_channel_follows(guild: Guild) -> None:
     payload = interaction(2, papers_command("subscribe", topic=TOPIC), permissions=MEMBER)
 
