@@ -24,11 +24,14 @@ from bot.papers import Paper
 from bot.plain_text import REPLY_LIMIT, fit, render_digest, render_results
 from bot.ports import PaperRepository, Ranker
 from bot.query import Query, parse_query, tokenize
+from bot.ranking import RankedPaper
 from bot.schedule import next_slot, parse_schedule
 
 log = logging.getLogger(__name__)
 
 SEARCH_RESULTS = 5
+SIMILAR_KEYWORDS = 5
+SIMILAR_TITLE_WORDS = 3
 NOT_ALLOWED = (
     "Only members who can manage this channel may change what it follows. "
     "Ask a channel manager, or try `/papers list` to see the current topics."
@@ -40,7 +43,7 @@ def _paused_notice(channel: ChannelSettings | None) -> str | None:
     if channel is None or not channel.paused_reason:
         return None
     return (
-        f"⚠️ Digests in this channel are paused: {channel.paused_reason}. "
+        f"⚠️ Digests in this channel are paused: {channel.paused_reason.rstrip('.')}. "
         "Give the bot its access back (invite it to the channel, or restore its permission "
         "to post), then run `/papers resume`."
     )
@@ -116,14 +119,7 @@ class CommandService:
             )
             if kind is FeedbackKind.MORE:
                 paper = papers[0]
-                query = similar_query(paper)
-                results = [
-                    r
-                    for r in await asyncio.to_thread(
-                        self._ranker.search, query, limit=SEARCH_RESULTS + 1, now=now
-                    )
-                    if r.paper.arxiv_id != paper_id
-                ][:SEARCH_RESULTS]
+                query, results = await asyncio.to_thread(self._similar, paper, now)
                 title = f"More like “{paper.title}”:\n\n"
                 return Reply(
                     text=title
@@ -135,6 +131,16 @@ class CommandService:
         except Exception:
             log.exception("feedback failed", extra={"platform": channel.platform})
             return _error(APOLOGY)
+
+    def _similar(self, paper: Paper, now: datetime) -> tuple[Query, list[RankedPaper]]:
+        """The first of the paper's :func:`similar_queries` that finds other papers."""
+        queries = similar_queries(paper)
+        for query in queries:
+            found = self._ranker.search(query, limit=SEARCH_RESULTS + 1, now=now)
+            results = [r for r in found if r.paper.arxiv_id != paper.arxiv_id][:SEARCH_RESULTS]
+            if results:
+                return query, results
+        return queries[0], []
 
     async def channel_topics(self, channel: ChannelRef) -> list[str]:
         """The topics a channel follows (Discord autocomplete uses this)."""
@@ -297,13 +303,22 @@ class CommandService:
         return fit(lines, REPLY_LIMIT, separator="\n")
 
 
-def similar_query(paper: Paper) -> Query:
-    """A query for "more like this": the paper's first AI keyword, else its two longest
-    title words (long words are the distinctive ones)."""
-    if paper.ai_keywords:
-        return Query(words=tuple(tokenize(paper.ai_keywords[0])[:3]))
-    words = sorted(set(tokenize(paper.title)), key=len, reverse=True)[:2]
-    return Query(words=tuple(words))
+def similar_queries(paper: Paper) -> list[Query]:
+    """Queries for "more like this", most specific first: the paper's first AI keywords, then
+    its longest title words one at a time (long words are the distinctive ones).
+
+    Several, because one keyword is often the paper's own coinage ("Chinchilla scaling law")
+    that no other paper uses; the caller takes the first query that finds other papers.
+    """
+    queries = [
+        Query(words=tuple(words))
+        for keyword in paper.ai_keywords[:SIMILAR_KEYWORDS]
+        if (words := tokenize(keyword)[:3])
+    ]
+    title_words = dict.fromkeys(tokenize(paper.title))  # set() order would vary per run
+    longest = sorted(title_words, key=len, reverse=True)[:SIMILAR_TITLE_WORDS]
+    queries += [Query(words=(word,)) for word in longest]
+    return queries or [Query(words=(paper.arxiv_id,))]
 
 
 def _settings_line(channel: ChannelSettings) -> str:

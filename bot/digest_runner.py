@@ -136,7 +136,9 @@ class DigestRunner:
             build_channel_digest, channel, self._ranker, self._repo, now=now, calendar=self.calendar
         )
         ids = [item.ranked.paper.arxiv_id for item in digest.items]
-        if not ids and channel.empty_mode == "quiet":
+        # An empty digest is explained in the channel only on schedule: someone who asked
+        # with /papers digest gets the reason in their reply, not a "nothing new" post.
+        if not ids and (channel.empty_mode == "quiet" or scheduled_for is None):
             await asyncio.to_thread(
                 self._repo.mark_finished, claim.digest_pk, "skipped", digest.empty_reason, now
             )

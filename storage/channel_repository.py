@@ -57,13 +57,22 @@ class SqlChannelRepository:
 
     @staticmethod
     def _find(session: Session, ref: ChannelRef) -> ChannelRow | None:
-        return session.exec(
+        """The channel's row; an exact match first.
+
+        Slack and Discord channel ids are unique on their own, so a reference without its
+        workspace (``discord:123`` typed on the CLI) finds the row the platform created
+        (``discord:9/123``) and the other way round — one channel, one row, one digest.
+        """
+        rows = session.exec(
             select(ChannelRow).where(
-                ChannelRow.platform == ref.platform,
-                ChannelRow.workspace_id == ref.workspace_id,
-                ChannelRow.channel_id == ref.channel_id,
+                ChannelRow.platform == ref.platform, ChannelRow.channel_id == ref.channel_id
             )
-        ).first()
+        ).all()
+        for row in rows:
+            if row.workspace_id == ref.workspace_id:
+                return row
+        loose = [row for row in rows if not row.workspace_id or not ref.workspace_id]
+        return loose[0] if len(loose) == 1 else None
 
     @staticmethod
     def _settings(session: Session, row: ChannelRow) -> ChannelSettings:
@@ -103,8 +112,11 @@ class SqlChannelRepository:
             session.execute(stmt)  # a replica creating the same channel at once is fine
             row = self._find(session, ref)
             assert row is not None
-        elif ref.name and row.name != ref.name:
-            row.name = ref.name
+        else:
+            if ref.workspace_id and not row.workspace_id:
+                row.workspace_id = ref.workspace_id  # learnt from the platform's own payload
+            if ref.name and row.name != ref.name:
+                row.name = ref.name
             session.add(row)
         return row
 

@@ -18,6 +18,7 @@ import logging
 import time
 from collections import OrderedDict, deque
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
 import discord
@@ -32,6 +33,7 @@ from adapters.discord.rendering import (
     split_text,
 )
 from bot.chat import Caller, ChannelRef, CommandHandler, FeedbackKind, Reply, Visibility
+from bot.grammar import HELP_TEXT
 from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger("paperboy.discord")
@@ -42,6 +44,7 @@ AUTOCOMPLETE_BUDGET = 2.0  # seconds; autocomplete cannot be deferred past Disco
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 POSTED = "Posted in the channel."
 NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
+NEEDS_TO_POST = frozenset({"subscribe", "resume"})  # pointless while the bot cannot post
 
 
 @runtime_checkable
@@ -134,6 +137,27 @@ class PapersCommands:
         self.recent = RecentSearches()
         self.group = self._build_group()
 
+    def help_text(self) -> str:
+        """The core's help, spelled the way Discord's option boxes want it."""
+        permission = self._manage_permission.replace("_", " ").title()
+        return (
+            "**Paperboy** finds research papers for this channel.\n"
+            "• `/papers search query:scaling laws` — only you see the results (try "
+            '`"exact phrase"`, `-exclude`, `author:`, `org:`, `cat:cs.LG`, `min-upvotes:10`, '
+            "`since:7d`)\n"
+            '• `/papers subscribe topic:"scaling laws" -vision` — follow a topic here\n'
+            "• `/papers unsubscribe topic:2` — stop following topic 2 (or name it)\n"
+            "• `/papers list` — topics, schedule, settings, last digest\n"
+            "• `/papers schedule spec:daily 09:00 Europe/Berlin` — also `weekdays 08:30`, "
+            "`weekly mon 09:00`, `off`\n"
+            "• `/papers digest` — post this channel's digest now (`preview:True` shows it "
+            "only to you)\n"
+            "• `/papers settings options:max 5` — also `min-upvotes 10`, `window 7d` "
+            "(or `all`), `empty quiet|explain`\n"
+            "• `/papers resume` — restart digests after fixing the bot's access\n"
+            f"Changing what this channel follows needs the {permission} permission."
+        )
+
     def refusal(self) -> str:
         """The friendly answer to a member who may not change subscriptions."""
         permission = self._manage_permission.replace("_", " ").title()
@@ -152,7 +176,7 @@ class PapersCommands:
         if manages and not caller.can_manage:
             await interaction.response.send_message(self.refusal(), ephemeral=True)
             return
-        if verb == "subscribe":
+        if verb in NEEDS_TO_POST:
             missing = [p for p in NEEDED_TO_POST if not getattr(interaction.app_permissions, p)]
             if missing:
                 names = ", ".join(p.replace("_", " ").title() for p in missing)
@@ -167,6 +191,8 @@ class PapersCommands:
         except Exception:
             log.exception("discord command failed", extra={"channel": str(channel), "verb": verb})
             reply = Reply(text=SORRY, is_error=True)
+        if verb == "help" and not reply.is_error:
+            reply = replace(reply, text=reply.text.replace(HELP_TEXT, self.help_text()))
         if verb == "search" and not reply.is_error and text.removeprefix("search ").strip():
             self.recent.add(channel, text.removeprefix("search ").strip())
         await self.send_reply(interaction, reply)
@@ -274,6 +300,10 @@ class PapersCommands:
         async def settings(interaction: discord.Interaction[Any], options: str = "") -> None:
             text = f"settings {options}".strip()
             await self.run(interaction, "settings", text, manages=True)
+
+        @group.command(name="resume", description="Restart paused digests after fixing access")
+        async def resume(interaction: discord.Interaction[Any]) -> None:
+            await self.run(interaction, "resume", "resume", manages=True)
 
         @group.command(name="help", description="How to use Paperboy")
         async def help_(interaction: discord.Interaction[Any]) -> None:

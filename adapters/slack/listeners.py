@@ -56,6 +56,12 @@ def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> C
     return ChannelRef("slack", channel_id, workspace_id=team_id or "", name=shown)
 
 
+def _action_channel(body: dict[str, Any]) -> ChannelRef:
+    """The channel a button was pressed in (block_actions carry its id and name)."""
+    where = body.get("channel") or {}
+    return _channel((body.get("team") or {}).get("id"), str(where.get("id", "")), where.get("name"))
+
+
 async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | None) -> None:
     """Render the core's reply: errors and searches only to the caller, announcements to all."""
     visible = (
@@ -118,9 +124,7 @@ def register_listeners(
         paper_id = str(action.get("value", ""))
         if kind is None or not paper_id:
             return
-        channel = _channel(
-            (body.get("team") or {}).get("id"), str((body.get("channel") or {}).get("id", ""))
-        )
+        channel = _action_channel(body)
         caller = Caller(user_id=str((body.get("user") or {}).get("id", "")))
         try:
             reply = await handler.feedback(channel, paper_id, kind, caller)
@@ -134,9 +138,7 @@ def register_listeners(
         ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond
     ) -> None:
         await ack()
-        channel = _channel(
-            (body.get("team") or {}).get("id"), str((body.get("channel") or {}).get("id", ""))
-        )
+        channel = _action_channel(body)
         user_id = str((body.get("user") or {}).get("id", ""))
         try:
             reply = await handler.handle(

@@ -297,3 +297,19 @@ def test_empty_digest_on_an_arxiv_holiday_says_so(library: Engine) -> None:
     assert world.tick() == {"empty": 1}
     reason = world.adapter.posts[0].digest.empty_reason or ""
     assert reason.startswith("No arXiv announcement for cs.LG on Thu 26 Nov")
+
+
+def test_asking_for_a_digest_when_nothing_is_new_answers_without_posting(
+    library: Engine,
+) -> None:
+    clock = Clock(at(2026, 11, 23, 9, 0))
+    world = World(library, clock)
+    world.run(GENERAL, "subscribe scaling laws")
+    world.run(GENERAL, "settings window all")
+    assert "Posted" in world.run(GENERAL, "digest")
+    clock.now += timedelta(minutes=1)
+
+    again = world.run(GENERAL, "digest")
+
+    assert again.startswith("Nothing new to post.")
+    assert len(world.adapter.posts) == 1  # the channel is not told "nothing new"

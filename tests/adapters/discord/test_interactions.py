@@ -11,6 +11,7 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
+from bot.grammar import HELP_TEXT
 from bot.ranking import RankedPaper
 from tests.adapters.discord.conftest import FakeCore, FakeStatus
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
@@ -134,11 +135,16 @@ async def test_the_manage_permission_is_configurable(
     assert core.handled == []
 
 
-async def test_subscribe_is_refused_where_the_bot_cannot_post(
-    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+@pytest.mark.parametrize(
+    "data",
+    [papers_command("subscribe", topic="x"), papers_command("resume")],
+    ids=["subscribe", "resume"],
+)
+async def test_subscribe_and_resume_are_refused_where_the_bot_cannot_post(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore, data: dict[str, Any]
 ) -> None:
     cannot_embed = MEMBER  # view + send, but no Embed Links
-    payload = interaction(2, papers_command("subscribe", topic="x"), app_permissions=cannot_embed)
+    payload = interaction(2, data, app_permissions=cannot_embed)
     feed(runtime, payload)
     await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 1)
 
@@ -155,6 +161,7 @@ async def test_subscribe_is_refused_where_the_bot_cannot_post(
         (papers_command("digest", preview=True), "digest preview"),
         (papers_command("settings"), "settings"),
         (papers_command("unsubscribe", topic="2"), "unsubscribe 2"),
+        (papers_command("resume"), "resume"),
     ],
 )
 async def test_every_subcommand_speaks_the_core_grammar(
@@ -353,3 +360,17 @@ async def test_digest_preview_renders_the_digest_privately(
     bodies = [call.body for call in fake.calls("POST", FOLLOWUP)]
     assert [len(body["embeds"]) for body in bodies] == [5, 2]
     assert all(body["flags"] & EPHEMERAL for body in bodies)
+
+
+async def test_help_is_spelled_with_discord_options(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    core.replies["help"] = Reply(text=f"⚠️ Digests here are paused.\n\n{HELP_TEXT}")
+    feed(runtime, interaction(2, papers_command("help")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    content = fake.calls("POST", FOLLOWUP)[0].body["content"]
+    assert content.startswith("⚠️ Digests here are paused.")  # the core's notice stays
+    assert "`/papers search query:scaling laws`" in content
+    assert "`/papers scaling laws`" not in content  # no bare search on Discord
+    assert "Manage Channels permission" in content

@@ -207,6 +207,7 @@ async def test_feedback_button_reaches_the_core_with_the_paper(
         kind,
         "U0BOB42",
     )
+    assert channel.name == "general"  # kept current in the channel store
     assert answer.body["response_type"] == "ephemeral"
     assert answer.body["replace_original"] is False
 
