@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from adapters.cli_support import EXIT_USER_ERROR, _settings, run_guarded
 from adapters.composition import configure_logging, open_app
 from adapters.logging_setup import LogFormat
-from adapters.platforms import build_runtimes
+from adapters.platforms import build_runtimes, configured_platforms
 from adapters.serve import serve as serve_forever
 from adapters.settings import Settings
 from bot.chat import Caller, ChannelRef, Reply
@@ -51,7 +52,11 @@ def command(
 def serve(
     adapter: Annotated[
         list[str] | None,
-        typer.Option("--adapter", help="Platforms to run: console, slack, discord (repeat)."),
+        typer.Option(
+            "--adapter",
+            help="Platforms to run: console, slack, discord (repeat). Default: every platform "
+            "whose credentials are set, else the console.",
+        ),
     ] = None,
     http: Annotated[
         bool, typer.Option("--http", help="Serve /healthz, /readyz, /metrics (and Slack's routes).")
@@ -65,7 +70,7 @@ def serve(
     """Run the scheduler and the chosen platforms until stopped (SIGTERM or Ctrl-C)."""
     settings: Settings = _settings()
     configure_logging(settings.log_level, log_format)
-    chosen = adapter or ["console"]
+    chosen = adapter or configured_platforms(os.environ)
 
     def action() -> None:
         with open_app(settings, console="console" in chosen) as built:

@@ -6,7 +6,7 @@ without the Slack or Discord SDKs.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from adapters.composition import App
 from adapters.platform import PlatformRuntime
@@ -15,6 +15,17 @@ from bot.errors import UserError
 
 PLATFORMS = ("console", "slack", "discord")
 _EXTRA = {"slack": "slack", "discord": "discord"}
+
+
+def configured_platforms(environ: Mapping[str, str]) -> list[str]:
+    """The platforms whose credentials are set (what bare ``paperboy serve`` runs), or the
+    console when none are — the same rule as the container entrypoint."""
+    chosen = []
+    if environ.get("SLACK_BOT_TOKEN") or environ.get("SLACK_CLIENT_ID"):
+        chosen.append("slack")
+    if environ.get("DISCORD_BOT_TOKEN"):
+        chosen.append("discord")
+    return chosen or ["console"]
 
 
 def build_runtimes(app: App, names: Sequence[str]) -> list[PlatformRuntime]:

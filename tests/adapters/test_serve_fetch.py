@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from adapters import serve as serve_module
 from adapters.composition import open_app
+from adapters.platforms import configured_platforms
 from adapters.settings import Settings
 from bot.arxiv_calendar import AnnouncementStatus
 from bot.chat import ChannelRef
@@ -61,3 +62,18 @@ def test_fetch_loop_ingests_hf_and_the_subscribed_arxiv_categories(
     assert count == 3 + 3
     calendar = SqlAnnouncementCalendar(engine)
     assert calendar.announcement_status("cs.LG", date(2026, 4, 27)) is AnnouncementStatus.ANNOUNCED
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, ["console"]),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, ["slack"]),
+        ({"SLACK_CLIENT_ID": "1.2", "DISCORD_BOT_TOKEN": "t"}, ["slack", "discord"]),
+        ({"DISCORD_BOT_TOKEN": ""}, ["console"]),
+    ],
+)
+def test_bare_serve_runs_the_platforms_that_have_credentials(
+    environ: dict[str, str], expected: list[str]
+) -> None:
+    assert configured_platforms(environ) == expected
