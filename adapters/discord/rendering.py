@@ -63,9 +63,17 @@ class OutgoingMessage:
         return [card.embed for card in self.cards]
 
 
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)\[")
+
+
 def escape_text(text: str) -> str:
-    """Markdown and mentions neutralised: ``@everyone`` cannot ping, ``[a](b)`` cannot link."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Markdown and mentions neutralised: ``@everyone`` cannot ping, ``[a](b)`` cannot link.
+
+    ``escape_markdown`` escapes only the first ``[`` of a string that holds several masked
+    links (its pattern is greedy), so every remaining ``[`` is escaped here too.
+    """
+    escaped = discord.utils.escape_markdown(text)
+    return discord.utils.escape_mentions(_UNESCAPED_BRACKET.sub(r"\\[", escaped))
 
 
 def clip(text: str, limit: int) -> str:
