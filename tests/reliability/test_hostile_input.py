@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -41,7 +40,7 @@ from bot.search import ScanRanker
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import FIXTURES
-from tests.fakes.slack_server import FakeSlackServer, running_fake_slack
+from tests.fakes.slack_server import FakeSlackServer
 from tests.reliability.render_checks import (
     discord_problems,
     invisible_characters,
@@ -49,16 +48,12 @@ from tests.reliability.render_checks import (
 )
 from tests.reliability.support import (
     assert_no_secret,
-    free_port,
     load_fixture_papers,
     read_logs,
     signed_headers,
     sized,
     slash_form,
-    start_slack_serve,
-    wait_until_listening,
 )
-from tests.serve_process import stop_all
 
 pytestmark = pytest.mark.reliability
 
@@ -324,23 +319,6 @@ def test_hostile_papers_from_a_source_payload_arrive_clean() -> None:
     assert not problems, problems[:5]
     stored_text = [[p.title, p.abstract, p.ai_summary] for p in papers]
     assert not invisible_characters(stored_text)
-
-
-@pytest.fixture
-def slack_serve(
-    engine: Engine, database_url: str, tmp_path: Path
-) -> Iterator[tuple[FakeSlackServer, int, Path]]:
-    """A ``serve --adapter slack --http`` against the fake Slack, over the fixture library."""
-    load_fixture_papers(engine)
-    log = tmp_path / "serve.log"
-    port = free_port()
-    with running_fake_slack() as fake:
-        proc: subprocess.Popen[bytes] = start_slack_serve(database_url, fake.api_url, log, port)
-        try:
-            wait_until_listening(proc, port, log)
-            yield fake, port, log
-        finally:
-            stop_all([proc])
 
 
 @pytest.mark.slow
