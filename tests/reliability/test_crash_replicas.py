@@ -79,7 +79,7 @@ def test_repeated_sigkill_of_one_replica_neither_loses_nor_duplicates_a_digest(
             kill_at = rng.choice([0, rng.randrange(1, int(CHANNELS * 0.9))])
             deadline = time.monotonic() + ROUND_TIMEOUT
             while _count(output, expected) < kill_at and time.monotonic() < deadline:
-                time.sleep(0.01)
+                time.sleep(0.02)
             victim = rng.randrange(REPLICAS)
             workers[victim].send_signal(signal.SIGKILL)
             workers[victim].wait(timeout=10)
