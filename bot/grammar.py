@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from bot.errors import UserError
 from bot.query import Query, parse_query
+from bot.text import clean_text
 
 MAX_PAPERS_LIMIT = 20
 _WINDOW = re.compile(r"^(\d{1,3})d$")
@@ -102,10 +103,15 @@ HELP_TEXT = """\
 • `/papers resume` — restart digests after fixing the bot's access"""
 
 
+def _number(text: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is True, yet ``int("²")`` raises."""
+    return text.isascii() and text.isdigit()
+
+
 def _settings_change(key: str, value: str) -> tuple[str, object]:
     key = key.lower()
     if key == "max":
-        if not value.isdigit() or not 1 <= int(value) <= MAX_PAPERS_LIMIT:
+        if not _number(value) or not 1 <= int(value) <= MAX_PAPERS_LIMIT:
             raise UserError(
                 f"max takes a number from 1 to {MAX_PAPERS_LIMIT}.", example="settings max 5"
             )
@@ -113,7 +119,7 @@ def _settings_change(key: str, value: str) -> tuple[str, object]:
     if key in ("min-upvotes", "min_upvotes", "minupvotes"):
         if value.lower() in ("off", "none", "0"):
             return "min_upvotes", None
-        if not value.isdigit() or len(value) > 6:
+        if not _number(value) or len(value) > 6:
             raise UserError("min-upvotes takes a whole number.", example="settings min-upvotes 10")
         return "min_upvotes", int(value)
     if key == "window":
@@ -139,8 +145,12 @@ def _settings_change(key: str, value: str) -> tuple[str, object]:
 
 
 def parse_command(text: str) -> Command:
-    """Parse what follows ``/papers``; raise :class:`UserError` with an example on mistakes."""
-    stripped = " ".join(text.split())
+    """Parse what follows ``/papers``; raise :class:`UserError` with an example on mistakes.
+
+    Control and format characters go first: PostgreSQL refuses a NUL in any string, and a
+    bidi override in a topic would reorder every later message that shows it.
+    """
+    stripped = clean_text(text)
     if not stripped:
         return Help()
     verb, _, rest = stripped.partition(" ")
@@ -169,7 +179,7 @@ def parse_command(text: str) -> Command:
                 "Which topic should I drop? Give its number from list, or its text.",
                 example="/papers unsubscribe 2",
             )
-        position = int(rest) if rest.isdigit() and len(rest) < 6 else None
+        position = int(rest) if _number(rest) and len(rest) < 6 else None
         return Unsubscribe(target=rest, position=position)
     if lowered == "list":
         return ListTopics()

@@ -48,7 +48,7 @@ def server_requested_wait(response: httpx.Response) -> float | None:
         if match:
             return min(float(match.group(1)), MAX_SERVER_WAIT_S)
     retry_after = response.headers.get("Retry-After")
-    if retry_after and retry_after.strip().isdigit():
+    if retry_after and retry_after.strip().isascii() and retry_after.strip().isdigit():
         return min(float(retry_after.strip()), MAX_SERVER_WAIT_S)
     return None
 

@@ -196,7 +196,7 @@ def parse_query(text: str) -> Query:
                     )
                 categories.append(value)
             elif key == "min-upvotes":
-                if not value.isdigit() or len(value) > 7:
+                if not (value.isascii() and value.isdigit()) or len(value) > 7:
                     raise QuerySyntaxError(f"min-upvotes:{value} needs a whole number, e.g. 5.")
                 min_upvotes = int(value)
             else:

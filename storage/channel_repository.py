@@ -37,6 +37,10 @@ from storage.models import (
 )
 
 MAX_ATTEMPTS = 5
+# A failed attempt (throttled, platform down) is tried again only after this wait, doubling
+# per attempt and capped by the lease: the next tick must not hit a platform that just said
+# "Retry-After" (the retry handler's own retries have been used up by then).
+RETRY_BACKOFF_SECONDS = 5.0
 _SETTINGS = frozenset({"max_papers", "min_upvotes", "window_days", "empty_mode"})
 _DONE = frozenset({"posted", "empty", "skipped", "failed"})
 
@@ -321,6 +325,8 @@ class SqlChannelRepository:
                 existing.status = "failed"
                 session.add(existing)
                 return None
+            if existing.status == "retry" and not _backed_off(existing, now, lease_seconds):
+                return None
             # Read before the UPDATE: the ORM refreshes ``existing`` with the new values.
             digest_pk, was_posting = existing.id, existing.status == "posting"
             planned = tuple(existing.planned_ids)
@@ -478,6 +484,12 @@ class SqlChannelRepository:
                         f"(last tried {row.last_error_at:%a %H:%M} UTC)."
                     )
         return None
+
+
+def _backed_off(row: DigestRow, now: datetime, lease_seconds: float) -> bool:
+    """Whether a digest that failed transiently has waited long enough to be tried again."""
+    wait = min(lease_seconds, RETRY_BACKOFF_SECONDS * 2 ** max(0, row.attempts - 1))
+    return row.claimed_at is None or row.claimed_at <= now - timedelta(seconds=wait)
 
 
 def _to_settings(row: ChannelRow, subs: Sequence[SubscriptionRow]) -> ChannelSettings:

@@ -8,6 +8,7 @@ Error mapping (platforms.md §1.10): a channel we cannot reach → :class:`Chann
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -62,6 +63,24 @@ def error_code(error: SlackApiError) -> str:
     return str(data.get("error") or "") if isinstance(data, dict) else ""
 
 
+THREAD_PART_ATTEMPTS = 3  # rounds of the retry handler a thread part gets before it is dropped
+
+
+class RateLimited(TransientPostError):
+    """Slack still answered 429 after the retry handler; ``retry_after`` is its last ask."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def _retry_after(error: SlackApiError) -> float:
+    raw = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
+    value = raw[0] if isinstance(raw, list) and raw else raw
+    text = str(value or "").strip()
+    return float(text) if text.isascii() and text.isdigit() else 1.0
+
+
 def classify(error: Exception) -> PostError:
     """The core's view of a failed Slack call (the caller raises it)."""
     if isinstance(error, SlackApiError):
@@ -72,7 +91,7 @@ def classify(error: Exception) -> PostError:
         if code in WORKSPACE_ERRORS:
             return WorkspaceUnavailable(f"{code}: {WORKSPACE_ERRORS[code]}")
         if status == 429 or code in ("ratelimited", "rate_limited"):
-            return TransientPostError("rate limited by Slack")
+            return RateLimited("rate limited by Slack", _retry_after(error))
         if status >= 500:
             return TransientPostError(f"Slack answered HTTP {status}")
         return TransientPostError(f"Slack refused the call: {code or status}")
@@ -87,9 +106,15 @@ class SlackChatAdapter:
     platform = "slack"
 
     def __init__(
-        self, client: AsyncWebClient, bot_token: TokenLookup, installer: InstallerLookup
+        self,
+        client: AsyncWebClient,
+        bot_token: TokenLookup,
+        installer: InstallerLookup,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._client = client
+        self._sleep = sleep
         self._bot_token = bot_token
         self._installer = installer
         self._reported: set[str] = set()
@@ -119,7 +144,7 @@ class SlackChatAdapter:
                 "event_payload": {"delivery_key": delivery_key, "part": part},
             }
             try:
-                ts = await self._send(token, channel, message, metadata, first_ts)
+                ts = await self._send_part(token, channel, message, metadata, first_ts)
             except PostError as error:
                 if first_ts is None:
                     await self._report(channel, error)
@@ -135,6 +160,26 @@ class SlackChatAdapter:
         assert first_ts is not None  # render_digest always returns at least one message
         self._reported.discard(str(channel))  # fixed: report the next loss again
         return first_ts
+
+    async def _send_part(
+        self,
+        token: str,
+        channel: ChannelRef,
+        message: SlackMessage,
+        metadata: dict[str, Any],
+        thread_ts: str | None,
+    ) -> str:
+        """Send one part. A thread part still throttled after the retry handler waits the
+        ``Retry-After`` Slack gave and tries again (bounded), so a burst of 429s does not
+        leave a digest without its tail; the first part goes back to the scheduler instead."""
+        for attempt in range(1, THREAD_PART_ATTEMPTS + 1):
+            try:
+                return await self._send(token, channel, message, metadata, thread_ts)
+            except RateLimited as error:
+                if thread_ts is None or attempt == THREAD_PART_ATTEMPTS:
+                    raise
+                await self._sleep(error.retry_after)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def _send(
         self,

@@ -157,5 +157,9 @@ def build_runtime(
         )
         return found.user_id if found is not None else None
 
-    adapter = SlackChatAdapter(client, token_for, installer_of)
+    adapter = (
+        SlackChatAdapter(client, token_for, installer_of)
+        if retry_sleep is None
+        else SlackChatAdapter(client, token_for, installer_of, sleep=retry_sleep)
+    )
     return SlackRuntime(settings, app, adapter)

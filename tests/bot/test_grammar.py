@@ -77,3 +77,25 @@ def test_mistakes_name_the_problem_with_an_example(text: str, names: str) -> Non
         grammar.parse_command(text)
     assert names in info.value.message
     assert "Example:" in info.value.friendly()
+
+
+def test_control_and_bidi_characters_never_reach_a_command() -> None:
+    """Found by the reliability suite: a NUL made PostgreSQL refuse ``unsubscribe`` → apology."""
+    assert grammar.parse_command("unsubscribe \x00scaling") == grammar.parse_command(
+        "unsubscribe scaling"
+    )
+    assert grammar.parse_command("subscribe \u202escaling\u202c") == grammar.parse_command(
+        "subscribe scaling"
+    )
+    assert grammar.parse_command("\x00 \x07") == grammar.Help()
+
+
+def test_superscript_digits_are_not_numbers() -> None:
+    """Found by the reliability suite: ``"²".isdigit()`` is True but ``int("²")`` raises."""
+    assert grammar.parse_command("unsubscribe ²") == grammar.Unsubscribe("²", None)
+    with pytest.raises(UserError):
+        grammar.parse_command("settings max ²")
+    with pytest.raises(UserError):
+        grammar.parse_command("settings min-upvotes ³")
+    with pytest.raises(UserError):
+        grammar.parse_command("min-upvotes:²")

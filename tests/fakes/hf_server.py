@@ -8,12 +8,13 @@ fallback cannot hide an outage.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from aiohttp import web
+
+from tests.fakes.threaded_server import running_app
 
 
 @dataclass
@@ -43,39 +44,8 @@ class FakeHuggingFace:
 def running_fake_hf(body: str) -> Iterator[FakeHuggingFace]:
     """Run the fake in a background thread with its own loop; yield it with ``url`` set."""
     fake = FakeHuggingFace(body=body)
-    loop = asyncio.new_event_loop()
-    started = threading.Event()
-    runner_box: list[web.AppRunner] = []
-
-    async def start() -> None:
-        app = web.Application()
-        app.router.add_route("GET", "/{tail:.*}", fake._handle)
-        runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        fake.url = f"http://127.0.0.1:{port}"
-        runner_box.append(runner)
-        started.set()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    if not started.wait(10):
-        raise RuntimeError("fake Hugging Face did not start")
-    try:
+    app = web.Application()
+    app.router.add_route("GET", "/{tail:.*}", fake._handle)
+    with running_app(app) as url:
+        fake.url = url
         yield fake
-    finally:
-
-        async def stop() -> None:
-            await runner_box[0].cleanup()
-
-        asyncio.run_coroutine_threadsafe(stop(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
