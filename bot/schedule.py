@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -154,31 +155,24 @@ def _runs_on(spec: ScheduleSpec, day: date) -> bool:
     return False
 
 
+def _slots(spec: ScheduleSpec, now: datetime, days: range) -> Iterator[Slot]:
+    """The schedule's slots on the local days ``today + n`` for ``n`` in ``days``, in order."""
+    if spec.kind == "off":
+        return
+    today = now.astimezone(_zone(spec.timezone)).date()
+    for offset in days:
+        day = today + timedelta(days=offset)
+        if _runs_on(spec, day):
+            yield Slot(
+                period_key=day.isoformat(), due_at=local_instant(day, spec.at, spec.timezone)
+            )
+
+
 def latest_slot(spec: ScheduleSpec, now: datetime) -> Slot | None:
     """The most recent slot at or before ``now`` (None when the schedule is off)."""
-    if spec.kind == "off":
-        return None
-    today = now.astimezone(_zone(spec.timezone)).date()
-    for back in range(0, 8):
-        day = today - timedelta(days=back)
-        if not _runs_on(spec, day):
-            continue
-        due = local_instant(day, spec.at, spec.timezone)
-        if due <= now:
-            return Slot(period_key=day.isoformat(), due_at=due)
-    return None
+    return next((s for s in _slots(spec, now, range(0, -8, -1)) if s.due_at <= now), None)
 
 
 def next_slot(spec: ScheduleSpec, now: datetime) -> Slot | None:
     """The first slot strictly after ``now`` (for ``list`` to say when the next digest comes)."""
-    if spec.kind == "off":
-        return None
-    today = now.astimezone(_zone(spec.timezone)).date()
-    for ahead in range(0, 9):
-        day = today + timedelta(days=ahead)
-        if not _runs_on(spec, day):
-            continue
-        due = local_instant(day, spec.at, spec.timezone)
-        if due > now:
-            return Slot(period_key=day.isoformat(), due_at=due)
-    return None
+    return next((s for s in _slots(spec, now, range(0, 9)) if s.due_at > now), None)
