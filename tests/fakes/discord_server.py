@@ -3,40 +3,24 @@ background thread, so ``paperboy serve --adapter discord`` subprocesses can talk
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.fakes.threaded_server import running_in_thread
 
 
 @contextmanager
 def running_fake_discord() -> Iterator[FakeDiscord]:
     """A started :class:`FakeDiscord` (``base_url`` set) on its own loop, closed on exit."""
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    box: list[FakeDiscord] = []
 
-    async def start() -> None:
+    async def start() -> FakeDiscord:
         fake = FakeDiscord()
         await fake.start()
-        box.append(fake)
-        ready.set()
+        return fake
 
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        loop.run_forever()
+    async def stop(fake: FakeDiscord) -> None:
+        await fake.close()
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    if not ready.wait(10):
-        raise RuntimeError("the fake Discord did not start")
-    try:
-        yield box[0]
-    finally:
-        asyncio.run_coroutine_threadsafe(box[0].close(), loop).result(10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
+    with running_in_thread(start, stop) as fake:
+        yield fake
