@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.arxiv_source import DEFAULT_API_URL, DEFAULT_LISTING_URL, DEFAULT_RSS_URL
+from bot.sources.arxiv.source import DEFAULT_API_URL, DEFAULT_LISTING_URL, DEFAULT_RSS_URL
 
 
 class ArxivSettings(BaseSettings):

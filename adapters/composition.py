@@ -19,11 +19,11 @@ from adapters.console import ConsoleAdapter
 from adapters.logging_setup import LogFormat
 from adapters.settings import Settings
 from bot.chat import ChatAdapter
-from bot.commands import CommandService
-from bot.digest_runner import DigestRunner
+from bot.commands.service import CommandService
+from bot.digests.runner import DigestRunner
 from bot.papers import Paper
 from bot.ports import IngestReport, Ranker
-from bot.search import IndexRanker
+from bot.ranking.search import IndexRanker
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import make_engine, upgrade

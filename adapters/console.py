@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.chat import ChannelRef
-from bot.digest import Digest
-from bot.plain_text import render_digest
+from bot.commands.render import render_digest
+from bot.digests.build import Digest
 
 _MARK = "delivery:"
 

@@ -21,15 +21,15 @@ from adapters.composition import App
 from adapters.http_server import build_http_app, start_http_server
 from adapters.platform import PlatformRuntime
 from adapters.settings import Settings
-from bot.arxiv_calendar import announcement_record
-from bot.arxiv_source import ArxivSource
-from bot.channel_digest import SOURCE_NAME_ARXIV, SOURCE_NAME_HF
+from bot.digests.channel import SOURCE_NAME_ARXIV, SOURCE_NAME_HF
+from bot.digests.scheduler import Scheduler
 from bot.errors import SourceUnavailable, UserError
-from bot.hf_period import HfPeriod
-from bot.hf_source import HuggingFaceSource
 from bot.metrics import PAPERS_INGESTED, SOURCE_ERRORS
-from bot.query import parse_query
-from bot.scheduler import Scheduler
+from bot.ranking.query import parse_query
+from bot.sources.arxiv.calendar import announcement_record
+from bot.sources.arxiv.source import ArxivSource
+from bot.sources.hf.period import HfPeriod
+from bot.sources.hf.source import HuggingFaceSource
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.hf_source import DEFAULT_HF_URL
+from bot.sources.hf.source import DEFAULT_HF_URL
 from storage.database import DEFAULT_DATABASE_URL
 
 

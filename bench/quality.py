@@ -36,7 +36,7 @@ from adapters.composition import Library, open_library
 from adapters.settings import Settings
 from bench.corpus import read_corpus
 from bot.papers import Paper
-from bot.query import parse_query, stems
+from bot.ranking.query import parse_query, stems
 
 NOW = datetime(2026, 7, 2, tzinfo=UTC)
 JUDGED = Path(__file__).resolve().parent / "judged.jsonl"

@@ -33,7 +33,7 @@ from adapters.composition import open_library  # after the path set-up
 from adapters.settings import Settings
 from bench.corpus import read_corpus, read_queries
 from bot.papers import Paper
-from bot.query import Query, parse_query
+from bot.ranking.query import Query, parse_query
 
 NOW = datetime(2026, 7, 2, tzinfo=UTC)  # the day after the corpus ends: recency is realistic
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.chat import ChannelRef
-from bot.schedule import ScheduleSpec
+from bot.digests.schedule import ScheduleSpec
 
 EMPTY_MODES = ("explain", "quiet")
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from bot.digest import Digest
+from bot.digests.build import Digest
 from bot.errors import PaperboyError, UserError
-from bot.ranking import RankedPaper
+from bot.ranking.blend import RankedPaper
 
 PLATFORMS = ("console", "slack", "discord")
 _ID = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")

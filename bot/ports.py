@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Literal, Protocol
 
 from bot.papers import Paper
-from bot.query import Query
-from bot.ranking import RankedPaper
+from bot.ranking.blend import RankedPaper
+from bot.ranking.query import Query
 
 
 @dataclass(frozen=True, slots=True)

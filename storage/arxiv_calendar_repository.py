@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.arxiv_calendar import AnnouncementRecord, AnnouncementStatus
+from bot.sources.arxiv.calendar import AnnouncementRecord, AnnouncementStatus
 from storage.arxiv_models import ArxivAnnouncementRow
 from storage.database import session_scope
 

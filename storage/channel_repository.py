@@ -1,6 +1,6 @@
 """Channels, subscriptions, digests and deliveries in the database (``bot.channels`` values).
 
-The digest claim (see ``bot/digest_runner.py`` for the design) lives here because it is a
+The digest claim (see ``bot/digests/runner.py`` for the design) lives here because it is a
 database protocol: ``INSERT … ON CONFLICT DO NOTHING`` on the unique (channel, period) key to
 claim, and a compare-and-set ``UPDATE`` on the attempt counter to take over a dead worker's
 claim. Both are single statements, atomic on SQLite and PostgreSQL alike.
@@ -25,7 +25,7 @@ from bot.channels import (
     Subscription,
 )
 from bot.chat import ChannelRef
-from bot.schedule import ScheduleSpec
+from bot.digests.schedule import ScheduleSpec
 from storage.database import session_scope
 from storage.models import (
     ChannelRow,

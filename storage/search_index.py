@@ -8,8 +8,8 @@ the watermark stored next to the index with the database's. Dropping the directo
 safe: the next open rebuilds it.
 
 Text fields are analysed exactly like the query language (runs of letters and digits, lower
-case, Snowball English stems — the same algorithm as :func:`bot.query.stem`), and the query's
-words go through this same analyser, so ``scaling`` finds ``scale`` and ``scaled``, and
+case, Snowball English stems — the same algorithm as :func:`bot.ranking.query.stem`), and the
+query's words go through this same analyser, so ``scaling`` finds ``scale`` and ``scaled``, and
 phrases match stem by stem.
 """
 
@@ -29,8 +29,8 @@ import tantivy
 
 from bot.papers import Paper
 from bot.ports import Candidate, CandidateOrder, LibraryWatermark
-from bot.query import Query
-from bot.ranking import FIELD_WEIGHTS, paper_date
+from bot.ranking.blend import FIELD_WEIGHTS, paper_date
+from bot.ranking.query import Query
 from storage.paper_repository import SqlPaperRepository
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ _WRITE_BATCH = 5_000
 
 def _analyzer(stemmed: bool) -> tantivy.TextAnalyzer:
     # The simple tokenizer (runs of letters and digits) is 5× faster than a regex one; the
-    # query language splits words the same way (bot.query.tokenize).
+    # query language splits words the same way (bot.ranking.query.tokenize).
     builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
         tantivy.Filter.lowercase()
     )
@@ -207,7 +207,7 @@ class TantivyIndex:
 
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
         """The query in tantivy's terms: every word and phrase must match in some field
-        (scored BM25 per field, weighted like :data:`bot.ranking.FIELD_WEIGHTS`), exclusions
+        (scored BM25 per field, weighted like :data:`bot.ranking.blend.FIELD_WEIGHTS`), exclusions
         must not, and filters narrow without adding to the score."""
         occur = tantivy.Occur
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []

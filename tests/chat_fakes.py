@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.chat import ChannelRef, PostError
-from bot.digest import Digest
+from bot.digests.build import Digest
 
 
 @dataclass

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from bot.chat import ChannelRef
-from bot.hf_parse import parse_daily_papers_json
-from bot.schedule import ScheduleSpec
+from bot.digests.schedule import ScheduleSpec
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import hf_fixture_files
@@ -43,7 +43,7 @@ def start_serve(
         "PAPERBOY_LOG_LEVEL": "INFO",
         **(extra_env or {}),
     }
-    script = "from adapters.cli import main; main()"
+    script = "from adapters.cli.app import main; main()"
     with log.open("wb") as stderr:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-c", script, "serve", *args],

@@ -47,5 +47,5 @@ def test_package_never_imports_what_depends_on_it(package: str) -> None:
 
 def test_the_check_sees_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "x.py"
-    bad.write_text("from adapters.cli import app\nimport sqlmodel\n", encoding="utf-8")
-    assert imported_modules(bad) == {"adapters.cli", "sqlmodel"}
+    bad.write_text("from adapters.cli.app import app\nimport sqlmodel\n", encoding="utf-8")
+    assert imported_modules(bad) == {"adapters.cli.app", "sqlmodel"}

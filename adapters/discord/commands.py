@@ -33,7 +33,7 @@ from adapters.discord.rendering import (
     split_text,
 )
 from bot.chat import Caller, ChannelRef, CommandHandler, FeedbackKind, Reply, Visibility
-from bot.grammar import HELP_TEXT
+from bot.commands.grammar import HELP_TEXT
 from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger("paperboy.discord")

@@ -30,7 +30,7 @@ from bot.chat import (
     TransientPostError,
     WorkspaceUnavailable,
 )
-from bot.digest import Digest
+from bot.digests.build import Digest
 
 log = logging.getLogger("paperboy.discord")
 

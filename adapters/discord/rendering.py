@@ -18,10 +18,10 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.digest import Digest, DigestItem
+from bot.commands.render import format_authors
+from bot.digests.build import Digest, DigestItem
 from bot.papers import Paper
-from bot.plain_text import format_authors
-from bot.ranking import RankedPaper
+from bot.ranking.blend import RankedPaper
 
 MAX_EMBEDS = 10
 MAX_TITLE = 256

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.chat import FeedbackKind
-from bot.digest import Digest
-from bot.ranking import RankedPaper
+from bot.digests.build import Digest
+from bot.ranking.blend import RankedPaper
 
 Block = dict[str, Any]
 

@@ -31,7 +31,7 @@ from bot.chat import (
     TransientPostError,
     WorkspaceUnavailable,
 )
-from bot.digest import Digest
+from bot.digests.build import Digest
 
 log = logging.getLogger(__name__)
 

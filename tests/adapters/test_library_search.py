@@ -16,10 +16,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from adapters.composition import Library
-from bot.hf_parse import parse_daily_papers_json
 from bot.papers import SOURCE_HF, Paper
-from bot.query import parse_query
-from bot.search import IndexRanker, ScanRanker
+from bot.ranking.query import parse_query
+from bot.ranking.search import IndexRanker, ScanRanker
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from tests.conftest import hf_fixture_files

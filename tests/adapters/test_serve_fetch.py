@@ -13,8 +13,8 @@ from adapters import serve as serve_module
 from adapters.composition import open_app
 from adapters.platforms import configured_platforms
 from adapters.settings import Settings
-from bot.arxiv_calendar import AnnouncementStatus
 from bot.chat import ChannelRef
+from bot.sources.arxiv.calendar import AnnouncementStatus
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from tests.conftest import FIXTURES
 

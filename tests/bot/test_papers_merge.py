@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from bot.arxiv_ids import ArxivId, parse_arxiv_id
 from bot.papers import Paper, merge_papers
+from bot.sources.arxiv.ids import ArxivId, parse_arxiv_id
 
 
 def test_id_normalisation_strips_prefixes_and_versions() -> None:

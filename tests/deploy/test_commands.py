@@ -12,7 +12,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from adapters import cli
+from adapters.cli import app as cli
 from tests.deploy.conftest import DEPLOY, workloads
 
 runner = CliRunner()

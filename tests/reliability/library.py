@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.hf_parse import parse_daily_papers_json
 from bot.papers import SOURCE_ARXIV, Paper
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import hf_fixture_files
 

@@ -23,8 +23,8 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from bot.chat import ChannelRef
-from bot.hf_parse import parse_daily_papers_json
-from bot.schedule import ScheduleSpec
+from bot.digests.schedule import ScheduleSpec
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import hf_fixture_files

@@ -24,9 +24,9 @@ from sqlalchemy.engine import Engine
 
 from adapters.discord.commands import PapersCommands
 from bot.chat import Caller, ChannelRef
-from bot.commands import CommandService
-from bot.digest_runner import DigestRunner
-from bot.search import ScanRanker
+from bot.commands.service import CommandService
+from bot.digests.runner import DigestRunner
+from bot.ranking.search import ScanRanker
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.fakes.slack_server import FakeSlackServer

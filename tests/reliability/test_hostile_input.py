@@ -30,13 +30,13 @@ from adapters.discord.commands import reply_messages
 from adapters.discord.rendering import digest_messages, results_messages
 from adapters.slack.blocks import SlackMessage, escape, render_digest, render_results
 from bot.chat import Caller, ChannelRef, Reply
-from bot.commands import APOLOGY, CommandService
-from bot.digest import Digest, DigestItem
-from bot.digest_runner import DigestRunner
-from bot.hf_parse import parse_daily_papers_json
+from bot.commands.service import APOLOGY, CommandService
+from bot.digests.build import Digest, DigestItem
+from bot.digests.runner import DigestRunner
 from bot.papers import SOURCE_HF, Paper
-from bot.ranking import RankedPaper
-from bot.search import ScanRanker
+from bot.ranking.blend import RankedPaper
+from bot.ranking.search import ScanRanker
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import FIXTURES

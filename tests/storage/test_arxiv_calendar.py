@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy.engine import Engine
 
-from bot.arxiv_calendar import AnnouncementRecord, AnnouncementStatus, announcement_record
-from bot.arxiv_parse import parse_arxiv_feed
+from bot.sources.arxiv.calendar import AnnouncementRecord, AnnouncementStatus, announcement_record
+from bot.sources.arxiv.parse import parse_arxiv_feed
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from tests.bot.arxiv_fixtures import ATOM, RSS, SYNTHETIC
 

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.engine import Engine
 
-from bot.arxiv_listing import parse_listing_page
-from bot.arxiv_parse import parse_arxiv_feed
-from bot.hf_parse import parse_daily_papers_json
 from bot.papers import Paper
-from bot.query import parse_query
-from bot.search import ScanRanker
+from bot.ranking.query import parse_query
+from bot.ranking.search import ScanRanker
+from bot.sources.arxiv.listing import parse_listing_page
+from bot.sources.arxiv.parse import parse_arxiv_feed
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.paper_repository import SqlPaperRepository
 from tests.bot.arxiv_fixtures import RSS, SYNTHETIC
 from tests.conftest import FIXTURES

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from bot.hf_parse import parse_daily_papers_json
 from bot.papers import Paper
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.database import head_revision, is_current
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import FIXTURES, hf_fixture_files

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.hf_parse import parse_daily_papers_json
 from bot.papers import Paper
-from bot.query import stems
+from bot.ranking.query import stems
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.search_index import TantivyIndex, paper_from_json, paper_to_json
 from tests.conftest import hf_fixture_files
 

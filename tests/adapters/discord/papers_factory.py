@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.digest import Digest, DigestItem
+from bot.digests.build import Digest, DigestItem
 from bot.papers import SOURCE_HF, Paper
-from bot.ranking import RankedPaper
+from bot.ranking.blend import RankedPaper
 
 NOW = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)
 HOSTILE_TITLE = "@everyone <@&123456789012345678> [free nitro](https://evil.example) **now**"

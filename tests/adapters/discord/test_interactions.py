@@ -11,8 +11,8 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
-from bot.grammar import HELP_TEXT
-from bot.ranking import RankedPaper
+from bot.commands.grammar import HELP_TEXT
+from bot.ranking.blend import RankedPaper
 from tests.adapters.discord.conftest import FakeCore, FakeStatus
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.adapters.discord.papers_factory import digest_of, paper

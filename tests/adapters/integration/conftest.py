@@ -19,11 +19,11 @@ from sqlalchemy.engine import Engine
 
 from adapters.composition import App, Library
 from bot.chat import ChatAdapter
-from bot.commands import CommandService
-from bot.digest_runner import DigestRunner
-from bot.hf_parse import parse_daily_papers_json
-from bot.scheduler import Scheduler
-from bot.search import IndexRanker
+from bot.commands.service import CommandService
+from bot.digests.runner import DigestRunner
+from bot.digests.scheduler import Scheduler
+from bot.ranking.search import IndexRanker
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex

@@ -22,9 +22,9 @@ import pytest
 from adapters.discord import DiscordRuntime
 from adapters.discord.rendering import escape_text
 from adapters.platforms import build_runtimes
-from bot.channel_digest import build_channel_digest
 from bot.channels import ChannelSettings
 from bot.chat import Caller, ChannelRef
+from bot.digests.channel import build_channel_digest
 from tests.adapters.discord.fake_discord import (
     APP_ID,
     CHANNEL_ID,

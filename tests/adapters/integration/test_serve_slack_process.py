@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.chat import ChannelRef
-from bot.hf_parse import parse_daily_papers_json
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.adapters.slack.conftest import SIGNING_SECRET, Listener, slash_fields

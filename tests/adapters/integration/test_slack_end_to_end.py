@@ -23,10 +23,10 @@ from adapters.http_server import bound_port, build_http_app, start_http_server
 from adapters.platforms import build_runtimes
 from adapters.slack import SlackRuntime
 from adapters.slack.blocks import escape
-from bot.channel_digest import build_channel_digest
 from bot.channels import ChannelSettings
 from bot.chat import ChannelRef
-from bot.digest import Digest
+from bot.digests.build import Digest
+from bot.digests.channel import build_channel_digest
 from tests.adapters.integration.conftest import Core
 from tests.adapters.slack.conftest import SIGNING_SECRET, Listener, slash_fields
 from tests.adapters.slack.fake_slack import Call, FakeSlack, Scripted, slack_would_reject

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Engine
 from adapters.slack import SlackRuntime, SlackSettings, build_runtime
 from bot.chat import Caller, ChannelRef, FeedbackKind, Reply
 from bot.papers import SOURCE_HF, Paper
-from bot.ranking import RankedPaper
+from bot.ranking.blend import RankedPaper
 from tests.adapters.slack.fake_slack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"

@@ -17,8 +17,8 @@ from adapters.slack.blocks import (
     render_results,
 )
 from bot.chat import FeedbackKind
-from bot.digest import Digest, DigestItem
-from bot.ranking import RankedPaper
+from bot.digests.build import Digest, DigestItem
+from bot.ranking.blend import RankedPaper
 from tests.adapters.slack.conftest import now, ranked
 from tests.adapters.slack.fake_slack import slack_would_reject
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, ChannelUnavailable, WorkspaceUnavailable
-from bot.digest import Digest, DigestItem
+from bot.digests.build import Digest, DigestItem
 from storage import slack_repository
 from tests.adapters.slack.conftest import FakeCore, Listener, now, ranked, slash_fields
 from tests.adapters.slack.fake_slack import FakeSlack, Scripted

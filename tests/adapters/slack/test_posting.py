@@ -9,7 +9,7 @@ import pytest
 
 from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, ChannelUnavailable, TransientPostError, WorkspaceUnavailable
-from bot.digest import Digest, DigestItem
+from bot.digests.build import Digest, DigestItem
 from tests.adapters.slack.conftest import now, ranked
 from tests.adapters.slack.fake_slack import FakeSlack, Scripted
 from tests.adapters.slack.test_blocks import worst_case

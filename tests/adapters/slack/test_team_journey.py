@@ -10,7 +10,7 @@ import pytest
 
 from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, FeedbackKind, Reply
-from bot.digest import Digest, DigestItem
+from bot.digests.build import Digest, DigestItem
 from tests.adapters.slack.conftest import FakeCore, Listener, now, ranked, slash_fields
 from tests.adapters.slack.fake_slack import FakeSlack, slack_would_reject
 from tests.adapters.slack.test_commands import _button_payload

@@ -1,0 +1,200 @@
+"""Post a channel's digest exactly once per (channel, period), across restarts and replicas.
+
+The choice, and why: a unique key on ``digests(channel, period_key)`` plus a lease-based claim
+in the same database the app already needs — no extra service. A worker *claims* a period by
+inserting its row (``INSERT … ON CONFLICT DO NOTHING``); only the inserter proceeds. A claim
+whose worker died is taken over after the lease by a compare-and-set ``UPDATE`` on its attempt
+counter, so exactly one survivor wins even when several race. Works the same on SQLite (one
+process) and PostgreSQL (many replicas). We did not take procrastinate: it needs PostgreSQL,
+so the single-process SQLite mode would run a different code path.
+
+The one window a database cannot close is "posted, then crashed before recording". Before
+posting we store the planned paper ids (status ``posting``); a worker that recovers such a
+claim first asks the platform whether the post exists (:meth:`ChatAdapter.find_posted`: Slack
+message metadata, the console output file) and, if so, records it instead of posting again.
+Discord additionally dedupes by message ``nonce`` with ``enforce_nonce``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.channels import ChannelRepository, ChannelSettings, Claim
+from bot.chat import (
+    ChannelUnavailable,
+    ChatAdapter,
+    TransientPostError,
+    WorkspaceUnavailable,
+)
+from bot.digests.build import Digest
+from bot.digests.channel import build_channel_digest
+from bot.digests.schedule import Slot
+from bot.metrics import DELIVERY_LATENCY, DIGESTS
+from bot.ports import Ranker
+from bot.sources.arxiv.calendar import AnnouncementCalendar
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LEASE_SECONDS = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one digest: ``posted``, ``empty`` (explained), ``skipped`` (quiet or
+    nothing to do), ``busy`` (someone else owns it), ``paused``, ``retry`` or ``failed``."""
+
+    status: str
+    papers: int = 0
+    note: str | None = None
+    digest: Digest | None = None
+
+
+def delivery_key(channel: ChannelSettings, period_key: str) -> str:
+    """The platform-visible id of one (channel, period) digest."""
+    return f"{channel.ref}#{period_key}"
+
+
+class DigestRunner:
+    """Builds and posts digests through the platform adapters, recording every outcome."""
+
+    def __init__(
+        self,
+        repository: ChannelRepository,
+        ranker: Ranker,
+        adapters: Mapping[str, ChatAdapter],
+        *,
+        worker: str,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        calendar: AnnouncementCalendar | None = None,
+    ) -> None:
+        self._repo = repository
+        self.calendar = calendar
+        self._ranker = ranker
+        self._adapters = adapters
+        self._worker = worker
+        self._lease = lease_seconds
+        self._clock = clock
+
+    def adapter_for(self, platform: str) -> ChatAdapter | None:
+        """The adapter that posts to ``platform``, if that platform is enabled here."""
+        return self._adapters.get(platform)
+
+    async def run_scheduled(self, channel: ChannelSettings, slot: Slot) -> Outcome:
+        """Post the digest of ``slot`` unless it is done or another worker owns it."""
+        return await self._claim_and_deliver(channel, slot.period_key, slot.due_at)
+
+    async def post_now(self, channel: ChannelSettings) -> Outcome:
+        """Post the channel's digest now (``/papers digest``), recorded like a scheduled one."""
+        now = self._clock()
+        return await self._claim_and_deliver(channel, f"manual:{now:%Y-%m-%dT%H:%M:%S.%f}", None)
+
+    async def _claim_and_deliver(
+        self, channel: ChannelSettings, period_key: str, scheduled_for: datetime | None
+    ) -> Outcome:
+        if self.adapter_for(channel.ref.platform) is None:
+            return Outcome("busy", note=f"{channel.ref.platform} is not enabled in this process")
+        claim = await asyncio.to_thread(
+            self._repo.claim_digest,
+            channel.pk,
+            period_key,
+            worker=self._worker,
+            now=self._clock(),
+            lease_seconds=self._lease,
+            scheduled_for=scheduled_for,
+        )
+        if claim is None:
+            return Outcome("busy")
+        return await self._deliver(channel, claim, scheduled_for)
+
+    async def _deliver(
+        self, channel: ChannelSettings, claim: Claim, scheduled_for: datetime | None
+    ) -> Outcome:
+        adapter = self._adapters[channel.ref.platform]
+        key = delivery_key(channel, claim.period_key)
+        platform = channel.ref.platform
+        if claim.recovering and claim.planned_ids:
+            found = await adapter.find_posted(channel.ref, key)
+            if found is not None:
+                await asyncio.to_thread(
+                    self._repo.mark_posted,
+                    claim.digest_pk,
+                    channel.pk,
+                    list(claim.planned_ids),
+                    found,
+                    self._clock(),
+                )
+                log.info("recovered digest %s already posted before a crash", key)
+                DIGESTS.labels(platform, "posted").inc()
+                return Outcome("posted", papers=len(claim.planned_ids), note="recovered")
+        now = self._clock()
+        digest = await asyncio.to_thread(
+            build_channel_digest, channel, self._ranker, self._repo, now=now, calendar=self.calendar
+        )
+        ids = [item.ranked.paper.arxiv_id for item in digest.items]
+        # An empty digest is explained in the channel only on schedule: someone who asked
+        # with /papers digest gets the reason in their reply, not a "nothing new" post.
+        if not ids and (channel.empty_mode == "quiet" or scheduled_for is None):
+            await asyncio.to_thread(
+                self._repo.mark_finished, claim.digest_pk, "skipped", digest.empty_reason, now
+            )
+            DIGESTS.labels(platform, "skipped").inc()
+            return Outcome("skipped", note=digest.empty_reason, digest=digest)
+        still_mine = await asyncio.to_thread(
+            self._repo.mark_posting, claim.digest_pk, self._worker, ids, now
+        )
+        if not still_mine:
+            return Outcome("busy", note="claim lost to another worker")
+        try:
+            message_ref = await adapter.post_digest(channel.ref, digest, delivery_key=key)
+        except ChannelUnavailable as exc:
+            return await self._give_up(channel, claim, "paused", exc.reason, pause=True)
+        except WorkspaceUnavailable as exc:
+            await asyncio.to_thread(
+                self._repo.pause_workspace,
+                channel.ref.platform,
+                channel.ref.workspace_id,
+                exc.reason,
+                self._clock(),
+            )
+            return await self._give_up(channel, claim, "paused", exc.reason, pause=False)
+        except TransientPostError as exc:
+            return await self._give_up(channel, claim, "retry", exc.reason, pause=False)
+        posted_at = self._clock()
+        await asyncio.to_thread(
+            self._repo.mark_posted, claim.digest_pk, channel.pk, ids, message_ref, posted_at
+        )
+        outcome = "posted" if ids else "empty"
+        DIGESTS.labels(platform, outcome).inc()
+        if scheduled_for is not None:
+            DELIVERY_LATENCY.labels(platform).observe(
+                max(0.0, (posted_at - scheduled_for).total_seconds())
+            )
+        return Outcome(outcome, papers=len(ids), note=digest.empty_reason, digest=digest)
+
+    async def _give_up(
+        self, channel: ChannelSettings, claim: Claim, status: str, reason: str, *, pause: bool
+    ) -> Outcome:
+        now = self._clock()
+        if pause:
+            await asyncio.to_thread(self._repo.set_paused, channel.ref, reason, now)
+        log.warning(
+            "digest for %s not posted (%s): %s",
+            channel.ref,
+            status,
+            reason,
+            extra={"platform": channel.ref.platform, "channel_id": channel.ref.channel_id},
+        )
+        await asyncio.to_thread(
+            self._repo.mark_finished,
+            claim.digest_pk,
+            "retry" if status == "retry" else "failed",
+            reason,
+            now,
+        )
+        DIGESTS.labels(channel.ref.platform, "failed").inc()
+        return Outcome(status, note=reason)

@@ -1,0 +1,123 @@
+"""The search engines behind :class:`bot.ports.Ranker`.
+
+:class:`ScanRanker` scans the library in memory — simple and exact, fine for tens of
+thousands of papers. :class:`IndexRanker` asks a full-text index for candidates and keeps the
+same blend and reason lines, so it answers in milliseconds at a million papers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from bot.papers import Paper
+from bot.ports import Candidate, CandidateOrder, PaperRepository, SearchIndex
+from bot.ranking.blend import (
+    RankedPaper,
+    lift_of,
+    matched_field,
+    passes_filters,
+    rank_papers,
+    reason_line,
+)
+from bot.ranking.query import Query
+
+# The blend re-ranks this many of the best text matches per result wanted (at least
+# _MIN_CANDIDATES): text relevance first, the lift only reorders the strongest matches.
+CANDIDATES_PER_RESULT = 10
+_MIN_CANDIDATES = 100
+# Without text every match is equally relevant; the lift alone orders the top by each signal.
+_FILTER_CANDIDATES_PER_RESULT = 3
+
+
+class ScanRanker:
+    """Rank every stored paper that passes the query's date filter."""
+
+    def __init__(self, repository: PaperRepository) -> None:
+        self._repository = repository
+
+    def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
+        """The best ``limit`` papers for ``query`` as of ``now``."""
+        since = query.since.resolve(now) if query.since else None
+        return rank_papers(query, self._repository.iter_papers(since=since), now=now, limit=limit)
+
+
+class IndexRanker:
+    """Candidates from a :class:`bot.ports.SearchIndex`, then the blend of
+    :mod:`bot.ranking.blend`, then the reason line: milliseconds at a million papers.
+
+    A text query takes the ``max(10 × limit, 100)`` best text matches (the engine's BM25) and
+    orders them by relevance × lift. The lift is at most ×1.6, so it reorders near-ties among
+    strong matches and can never bring in a weak one from further down: text relevance
+    first. A filter-only query (``cat:cs.LG min-upvotes:10``) has no relevance; every match
+    counts 1 and the lift orders them, so we take the top of each signal (upvotes, stars,
+    recency) and blend their union.
+    """
+
+    def __init__(self, index: SearchIndex) -> None:
+        self._index = index
+
+    def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
+        """The best ``limit`` papers for ``query`` as of ``now``."""
+        if query.is_empty or limit <= 0:
+            return []
+        known: dict[int, Paper] = {}
+        if query.has_text:
+            wanted = max(limit * CANDIDATES_PER_RESULT, _MIN_CANDIDATES)
+            blended = _blend(self._index.candidates(query, limit=wanted, now=now), now)
+        else:
+            wanted = limit * _FILTER_CANDIDATES_PER_RESULT
+            orders: tuple[CandidateOrder, ...] = ("upvotes", "stars", "recency")
+            by_id: dict[str, Candidate] = {}
+            for order in orders:
+                found = self._index.candidates(query, limit=wanted, now=now, order=order)
+                for candidate, paper in zip(found, self._index.papers(found), strict=True):
+                    if paper.arxiv_id not in by_id:
+                        by_id[paper.arxiv_id] = candidate
+                        known[id(candidate)] = paper
+            blended = _blend(list(by_id.values()), now)
+        return self._explain(query, blended, known, limit, now)
+
+    def _explain(
+        self,
+        query: Query,
+        blended: Sequence[tuple[float, Candidate]],
+        known: dict[int, Paper],
+        limit: int,
+        now: datetime,
+    ) -> list[RankedPaper]:
+        """Read the winners, drop any the index matched too loosely (an author phrase across
+        two names), and write the reasons."""
+        ranked: list[RankedPaper] = []
+        start = 0
+        while len(ranked) < limit and start < len(blended):
+            chunk = blended[start : start + limit]
+            start += limit
+            missing = [c for _, c in chunk if id(c) not in known]
+            known.update(
+                (id(c), p) for c, p in zip(missing, self._index.papers(missing), strict=True)
+            )
+            for score, candidate in chunk:
+                paper = known[id(candidate)]
+                if not _still_matches(paper, query, now):
+                    continue
+                relevance = candidate.relevance if query.has_text else 1.0
+                field = matched_field(paper, query)
+                why = reason_line(paper, query, field, now)
+                ranked.append(RankedPaper(paper, score, relevance, why, field))
+        return ranked[:limit]
+
+
+def _blend(found: Sequence[Candidate], now: datetime) -> list[tuple[float, Candidate]]:
+    """Relevance × lift, best first; ties go to the more upvoted, then the engine's order."""
+    scored = [(c.relevance * lift_of(c.upvotes, c.github_stars, c.dated, now), c) for c in found]
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].upvotes))
+    return scored
+
+
+def _still_matches(paper: Paper, query: Query, now: datetime) -> bool:
+    """The filters checked again on the stored paper: the index is a superset for author and
+    org phrases (it can match across two names); words, phrases and exclusions were applied
+    by the index with the same analysis, so they are not re-checked here."""
+    return passes_filters(paper, replace(query, words=(), phrases=(), excluded=()), now)

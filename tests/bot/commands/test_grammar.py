@@ -1,0 +1,101 @@
+"""The /papers grammar: what each command means, and friendly errors for mistakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands import grammar
+from bot.errors import UserError
+from bot.ranking.query import parse_query
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", grammar.Help()),
+        ("help", grammar.Help()),
+        ("HELP", grammar.Help()),
+        ("scaling", grammar.Search("scaling", parse_query("scaling"))),
+        ("search scaling laws", grammar.Search("scaling laws", parse_query("scaling laws"))),
+        ("listen to this", grammar.Search("listen to this", parse_query("listen to this"))),
+        (
+            'subscribe "scaling laws" -vision min-upvotes:5',
+            grammar.Subscribe(
+                '"scaling laws" -vision min-upvotes:5',
+                parse_query('"scaling laws" -vision min-upvotes:5'),
+            ),
+        ),
+        ("subscribe  Diffusion ", grammar.Subscribe("diffusion", parse_query("diffusion"))),
+        ("unsubscribe 2", grammar.Unsubscribe("2", 2)),
+        ("unsubscribe diffusion", grammar.Unsubscribe("diffusion", None)),
+        ("list", grammar.ListTopics()),
+        (
+            "schedule daily 09:00 Europe/Berlin",
+            grammar.Schedule(("daily", "09:00", "Europe/Berlin")),
+        ),
+        ("schedule off", grammar.Schedule(("off",))),
+        ("digest", grammar.DigestNow(preview=False)),
+        ("digest preview", grammar.DigestNow(preview=True)),
+        ("settings", grammar.Settings(())),
+        (
+            "settings max 5 min-upvotes 10 empty quiet window 7d",
+            grammar.Settings(
+                (
+                    ("max_papers", 5),
+                    ("min_upvotes", 10),
+                    ("empty_mode", "quiet"),
+                    ("window_days", 7),
+                )
+            ),
+        ),
+        ("settings window all", grammar.Settings((("window_days", None),))),
+        ("resume", grammar.Resume()),
+    ],
+)
+def test_grammar_table(text: str, expected: grammar.Command) -> None:
+    assert grammar.parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("subscribe", "Which topic"),
+        ("subscribe -", "nothing to search for"),
+        ("unsubscribe", "Which topic should I drop"),
+        ("digest now please", "digest takes nothing or preview"),
+        ("settings max", "needs a value"),
+        ("settings max 500", "from 1 to 20"),
+        ("settings colour red", "not a setting"),
+        ("settings empty loud", "quiet"),
+        ("settings window forever", "number of days"),
+        ("search", "what to search for"),
+        ('subscribe "open quote', "never closed"),
+    ],
+)
+def test_mistakes_name_the_problem_with_an_example(text: str, names: str) -> None:
+    with pytest.raises(UserError) as info:
+        grammar.parse_command(text)
+    assert names in info.value.message
+    assert "Example:" in info.value.friendly()
+
+
+def test_control_and_bidi_characters_never_reach_a_command() -> None:
+    """Found by the reliability suite: a NUL made PostgreSQL refuse ``unsubscribe`` → apology."""
+    assert grammar.parse_command("unsubscribe \x00scaling") == grammar.parse_command(
+        "unsubscribe scaling"
+    )
+    assert grammar.parse_command("subscribe \u202escaling\u202c") == grammar.parse_command(
+        "subscribe scaling"
+    )
+    assert grammar.parse_command("\x00 \x07") == grammar.Help()
+
+
+def test_superscript_digits_are_not_numbers() -> None:
+    """Found by the reliability suite: ``"²".isdigit()`` is True but ``int("²")`` raises."""
+    assert grammar.parse_command("unsubscribe ²") == grammar.Unsubscribe("²", None)
+    with pytest.raises(UserError):
+        grammar.parse_command("settings max ²")
+    with pytest.raises(UserError):
+        grammar.parse_command("settings min-upvotes ³")
+    with pytest.raises(UserError):
+        grammar.parse_command("min-upvotes:²")

@@ -1,0 +1,70 @@
+"""arXiv etiquette: 3 seconds between requests to a host, one at a time — on a fake clock."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+
+import pytest
+
+from bot.sources.pacing import HostPacer
+from tests.bot.fake_clock import FakeClock
+
+API = "https://export.arxiv.org/api/query"
+RSS = "https://rss.arxiv.org/rss/cs.LG"
+
+
+@pytest.mark.anyio
+async def test_requests_to_one_host_start_three_seconds_after_the_last_ended() -> None:
+    clock = FakeClock()
+    pacer = HostPacer(3.0, clock=clock, sleep=clock.sleep)
+    starts = []
+    for _ in range(3):
+        async with pacer.slot(API):
+            starts.append(clock.now)
+            clock.advance(0.5)  # the request takes half a second
+    assert starts == [0.0, 3.5, 7.0]
+    assert clock.sleeps == [3.0, 3.0]
+
+
+@pytest.mark.anyio
+async def test_hosts_are_paced_independently_and_idle_time_counts() -> None:
+    clock = FakeClock()
+    pacer = HostPacer(3.0, clock=clock, sleep=clock.sleep)
+    async with pacer.slot(API):
+        pass
+    async with pacer.slot(RSS):  # another host: no wait
+        pass
+    assert clock.sleeps == []
+    clock.advance(1.0)
+    async with pacer.slot(API + "?start=100"):  # same host, 1 s later: waits the other 2
+        pass
+    assert clock.sleeps == [2.0]
+    clock.advance(10.0)
+    async with pacer.slot(API):
+        pass
+    assert clock.sleeps == [2.0]
+
+
+@pytest.mark.anyio
+async def test_concurrent_requests_to_one_host_never_overlap() -> None:
+    clock = FakeClock()
+    pacer = HostPacer(3.0, clock=clock, sleep=clock.sleep)
+    in_flight = 0
+    most = 0
+    starts: list[float] = []
+
+    async def request() -> None:
+        nonlocal in_flight, most
+        async with pacer.slot(API):
+            in_flight += 1
+            most = max(most, in_flight)
+            starts.append(clock.now)
+            await asyncio.sleep(0)  # let the other tasks try to get in
+            clock.advance(0.2)
+            in_flight -= 1
+
+    await asyncio.gather(*(request() for _ in range(4)))
+    assert most == 1
+    assert len(starts) == 4
+    assert all(b - a >= 3.0 for a, b in itertools.pairwise(starts))
