@@ -1,4 +1,4 @@
-"""Dependencies point one way: adapters -> bot <- storage (STYLE.md, "The house")."""
+"""Dependencies point one way: adapters -> bot <- storage (README, "Layout")."""
 
 from __future__ import annotations
 

@@ -5,10 +5,10 @@ Every string that comes from a paper, a topic or a user goes through :func:`esca
 text and can never ping anyone or hide a link. URLs are accepted only as plain http(s) and are
 re-encoded before they go inside ``<url|label>``.
 
-Limits (platforms.md §1.7): 50 blocks and ~13k characters of blocks per message, 3,000
-characters per section text, 150 per header, 75 per button label, 2,000 per button value.
-Long digests split into parts; the first part is the channel message, the rest go to its thread.
-"""
+Limits (https://docs.slack.dev/reference/block-kit/blocks): 50 blocks and ~13k characters of blocks
+per message, 3,000 characters per section text, 150 per header, 75 per button label, 2,000 per
+button value. Long digests split into parts; the first part is the channel message, the rest go to
+its thread."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """Posting digests to Slack, and turning Slack's errors into what the core should do.
 
-Error mapping (platforms.md §1.10): a channel we cannot reach → :class:`ChannelUnavailable`
-(the core pauses it; we log once and tell the installer by DM); a dead token →
-:class:`WorkspaceUnavailable`; rate limits, 5xx and timeouts that outlived the retry handler →
-:class:`TransientPostError`. Nothing here retries on its own beyond that handler.
+Error mapping (https://api.slack.com/methods/chat.postMessage#errors): a channel we cannot reach →
+:class:`ChannelUnavailable` (the core pauses it; we log once and tell the installer by DM); a dead
+token → :class:`WorkspaceUnavailable`; rate limits, 5xx and timeouts that outlived the retry handler
+→ :class:`TransientPostError`. Nothing here retries on its own beyond that handler.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """One bounded retry policy for every Slack Web API call the app makes.
 
-slack_sdk retries nothing but a dropped connection by default (platforms.md §1.8). We retry a
+slack_sdk retries nothing but a dropped connection by default
+(https://tools.slack.dev/python-slack-sdk/web#retryhandler). We retry a
 429 after its ``Retry-After`` (if that is a sane wait), 5xx and timeouts with exponential
 backoff — a few times, never forever; the caller turns the final failure into
 ``TransientPostError`` and the scheduler tries again later.

@@ -1,7 +1,8 @@
 """Retrying HTTP GETs for paper sources: backoff on 429/5xx/timeouts, honouring rate headers.
 
-Hugging Face sends IETF-draft ``RateLimit: "api";r=0;t=42`` headers on 429 (formats.md §1.5);
-other hosts may send ``Retry-After``; arXiv sends neither (formats.md §3.1), so we fall back to
+Hugging Face sends IETF-draft ``RateLimit: "api";r=0;t=42`` headers on 429
+(https://huggingface.co/docs/hub/rate-limits); other hosts may send ``Retry-After`` (RFC 9110
+§10.2.3); arXiv sends neither (https://info.arxiv.org/help/api/tou.html), so we fall back to
 exponential backoff with jitter. Retrying is tenacity's job; this module only decides *what* is
 retryable and *how long* the server asked us to wait.
 """

@@ -1,10 +1,10 @@
 """arXiv's etiquette as code: one request every 3 seconds per host, one connection at a time.
 
-arXiv's terms of use ask for "no more than one request every three seconds, and limit
-requests to a single connection at a time" for the API, RSS and listing pages (formats.md
-§3.1). The pacer serialises requests per host and waits out the gap measured from the end of
-the previous request, which is stricter than start-to-start. Clock and sleep are injected so
-tests check the waits with a fake clock instead of sleeping.
+arXiv's terms of use ask for "no more than one request every three seconds, and limit requests to a
+single connection at a time" for the API, RSS and listing pages
+(https://info.arxiv.org/help/api/tou.html). The pacer serialises requests per host and waits out the
+gap measured from the end of the previous request, which is stricter than start-to-start. Clock and
+sleep are injected so tests check the waits with a fake clock instead of sleeping.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """The arXiv announcement calendar: did ``cs.LG`` announce anything on a given day?
 
-The feeds are empty at weekends and on holidays (formats.md §3.2, §3.3). Recording "no
-announcement for cs.LG on D" lets a digest say why it is empty instead of going silent, and
-tells a quiet day from a fetch that never happened (``unknown``).
+The feeds are empty at weekends and on holidays (https://info.arxiv.org/help/availability.html).
+Recording "no announcement for cs.LG on D" lets a digest say why it is empty instead of going
+silent, and tells a quiet day from a fetch that never happened (``unknown``).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Source: arXiv's category taxonomy (https://arxiv.org/category_taxonomy). Archives without
 subject classes (``hep-th``, ``quant-ph``...) are categories of their own; the archive names
 ``cs``, ``math``, ``physics``... are accepted too because the announcement feeds serve them
-(formats.md §3.2: ``rss/cs``).
+(https://info.arxiv.org/help/rss.html: ``rss/cs``).
 """
 
 from __future__ import annotations

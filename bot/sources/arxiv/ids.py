@@ -1,7 +1,7 @@
 """Normalise arXiv identifiers so one paper has one key across sources and versions.
 
-Source: shared/reference/formats.md §3.3 — strip URL/OAI/``arXiv:`` prefixes and ``.pdf``,
-then split the trailing ``vN``. New-style ids are ``YYMM.NNNN(N)``, old-style ids are
+Source: https://info.arxiv.org/help/arxiv_identifier.html — strip URL/OAI/``arXiv:`` prefixes and
+``.pdf``, then split the trailing ``vN``. New-style ids are ``YYMM.NNNN(N)``, old-style ids are
 ``archive[.SC]/YYMMNNN`` (``cond-mat/0607501``).
 """
 

@@ -1,6 +1,7 @@
 """Parse arXiv's listing page ``/list/<cat>/new``: the fallback when the feed lags.
 
-The page is built from arXiv-browse's Jinja templates (formats.md §3.4): one ``<dl
+The page is built from arXiv-browse's Jinja templates
+(github.com/arXiv/arxiv-browse, ``browse/templates/list/``): one ``<dl
 id='articles'>`` per section (New / Cross / Replacement submissions), each item a ``<dt>``
 (id, "(cross-list from …)" or "(replaced)") followed by a ``<dd>`` with the title, authors,
 optional comments, subjects (primary first) and, on ``/new``, the abstract. Titles and

@@ -1,10 +1,10 @@
 """Parse arXiv feeds: the export API (Atom, new and legacy formats) and announcement feeds.
 
-Sources: formats.md §3.1 (API, error feed, legacy differences) and §3.2 (RSS/Atom announcement
-feeds). feedparser reads both by namespace, not element order, so the pre-2016 layout and the
-2025 backend parse the same way. One malformed entry is skipped with one log line; a body
-that is not complete XML is rejected whole, so a truncated download never half-updates the
-library.
+Sources: https://info.arxiv.org/help/api/user-manual.html (API, error feed) and
+https://info.arxiv.org/help/rss_specifications.html (RSS/Atom announcement feeds). feedparser reads
+both by namespace, not element order, so the pre-2016 layout and the 2025 backend parse the same
+way. One malformed entry is skipped with one log line; a body that is not complete XML is rejected
+whole, so a truncated download never half-updates the library.
 """
 
 from __future__ import annotations
@@ -99,8 +99,8 @@ class ArxivBatch:
 def is_withdrawn(comment: str | None, abstract: str) -> bool:
     """arXiv has no withdrawn flag: the withdrawing version says so in its comment.
 
-    formats.md §3.3. The abstract check covers feeds that carry no comment (RSS), where a
-    withdrawal notice replaces the abstract.
+    https://info.arxiv.org/help/withdraw.html. The abstract check covers feeds that carry no comment
+    (RSS), where a withdrawal notice replaces the abstract.
     """
     if comment and _WITHDRAWN_COMMENT.search(comment):
         return True
@@ -119,7 +119,7 @@ def tex_accents_to_unicode(text: str) -> str:
 def split_creators(creators: str) -> tuple[str, ...]:
     """Split an RSS ``dc:creator`` string into names, dropping ``(affiliations)``.
 
-    The string is ``First Last (Affil1, Affil2), Other Name`` (formats.md §3.2), so commas
+    The string is ``First Last (Affil1, Affil2), Other Name`` (arXiv-feed serializer), so commas
     inside parentheses do not separate authors.
     """
     names: list[str] = []

@@ -4,7 +4,7 @@ Every request goes through one :class:`HostPacer` (3 s per host, one at a time) 
 :func:`get_with_retries` (429/503 with exponential backoff; arXiv sends no Retry-After).
 Announcement feeds are fetched conditionally: ``ETag``/``Last-Modified`` are remembered per
 URL and sent back, and a 304 — or a 200 whose ETag or body hash did not change, since the
-feed server itself does not answer 304 (formats.md §3.2) — comes back as "unchanged".
+feed server itself does not answer 304 (docs/sources.md) — comes back as "unchanged".
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_RSS_URL = "https://rss.arxiv.org/rss"
 DEFAULT_LISTING_URL = "https://arxiv.org/list"
-PAGE_SIZE = 100  # formats.md §4: id_list batched ≤ ~100; pages of 100 keep responses small
+PAGE_SIZE = (
+    100  # arXiv API user manual: id_list batches of ≤ ~100; pages of 100 keep responses small
+)
 MAX_RESULTS_CAP = 2000  # one call may return ≤ 2000; more is never needed for a daily digest
 
 
@@ -153,7 +155,8 @@ class ArxivSource:
                 result.total_results = page.total_results
                 received = len(page.papers) + page.skipped
                 if received == 0:
-                    if start > 0:  # legacy quirk: an empty page mid-way (formats.md §3.1)
+                    # legacy quirk: an empty page mid-way (arxiv.py raises UnexpectedEmptyPageError)
+                    if start > 0:
                         log.warning("arXiv returned an empty page at start=%d; stopping", start)
                     break
                 start += received
@@ -236,7 +239,8 @@ class ArxivSource:
     async def fetch_announcements(self, category: str) -> list[FeedFetch]:
         """The feed, and the listing page when the feed fails or is empty.
 
-        The feed is rebuilt at midnight US-Eastern, the listing at 20:00 (formats.md §3.3),
+        The feed is rebuilt at midnight US-Eastern, the listing at 20:00 US-Eastern
+        (https://info.arxiv.org/help/availability.html),
         so an empty or failing feed on an announcement evening is when the listing helps; its
         own date also tells a real "no announcement" from a lagging feed. Both are returned,
         so the calendar learns from each.

@@ -1,8 +1,8 @@
 """Parse Hugging Face Daily Papers payloads: the JSON API body and the papers HTML page.
 
-Both carry the same entry objects (formats.md §1.1, §2). Parsing is lenient: optional fields
-may be missing, unknown keys are ignored, and one malformed entry is skipped with one log line
-instead of failing the batch.
+Both carry the same entry objects (docs/sources.md, "Hugging Face"). Parsing is lenient: optional
+fields may be missing, unknown keys are ignored, and one malformed entry is skipped with one log
+line instead of failing the batch.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def parse_daily_papers_json(body: str, *, seen_at: datetime | None = None) -> Pa
 def parse_papers_page(html: str, *, seen_at: datetime | None = None) -> ParseResult:
     """Parse an HF papers HTML page: the JSON in ``div[data-target="DailyPapers"]`` data-props.
 
-    selectolax's Lexbor parser returns the attribute already entity-decoded (formats.md §2).
+    selectolax's Lexbor parser returns the attribute already entity-decoded (docs/sources.md).
     """
     node = LexborHTMLParser(html).css_first('div[data-target="DailyPapers"]')
     props = node.attributes.get("data-props") if node is not None else None

@@ -25,7 +25,7 @@ class HfPeriod:
         return {self.kind: self.value} if self.kind != "latest" else {}
 
     def page_path(self) -> str:
-        """Path of the matching HTML papers page (formats.md §2)."""
+        """Path of the matching HTML papers page (https://huggingface.co/papers/date/YYYY-MM-DD)."""
         if self.kind == "latest":
             return "/papers"
         return f"/papers/{self.kind}/{self.value}"

@@ -1,8 +1,9 @@
 """Fetch Hugging Face Daily Papers over HTTP: the JSON API first, the HTML page as fallback.
 
-The API pages with ``p`` and ``limit`` (≤ 100, formats.md §1.1). When the API stays down
-after retries, the same entries are read from the server-rendered papers page (§2). When both
-fail, the caller gets one :class:`SourceUnavailable` that says what happened.
+The API pages with ``p`` and ``limit`` (≤ 100; https://huggingface.co/spaces/huggingface/openapi).
+When the API stays down after retries, the same entries are read from the server-rendered papers
+page (docs/sources.md). When both fail, the caller gets one :class:`SourceUnavailable` that says
+what happened.
 """
 
 from __future__ import annotations

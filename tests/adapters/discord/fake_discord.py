@@ -1,10 +1,10 @@
 """A local fake of Discord's REST API, for discord.py's real HTTP client.
 
-It serves what the bot calls: login (``/users/@me``, ``/oauth2/applications/@me``), command
-sync, channel messages (honouring ``enforce_nonce`` like Discord), interaction callbacks and
-follow-up webhooks. Failures are scripted per path. Details discord.py insists on
-(platforms.md §3.2): ``Content-Type`` exactly ``application/json``; a ``Via`` header on 429s;
-the ``with_response`` callback body; ``X-RateLimit-*`` headers on normal answers.
+It serves what the bot calls: login (``/users/@me``, ``/oauth2/applications/@me``), command sync,
+channel messages (honouring ``enforce_nonce`` like Discord), interaction callbacks and follow-up
+webhooks. Failures are scripted per path. Details discord.py insists on (discord/http.py in
+discord.py): ``Content-Type`` exactly ``application/json``; a ``Via`` header on 429s; the
+``with_response`` callback body; ``X-RateLimit-*`` headers on normal answers.
 """
 
 from __future__ import annotations

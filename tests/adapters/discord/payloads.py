@@ -1,4 +1,5 @@
-"""Raw ``INTERACTION_CREATE`` payloads as Discord's gateway sends them (platforms.md §3.2)."""
+"""Raw ``INTERACTION_CREATE`` payloads as Discord's gateway sends them
+(https://discord.com/developers/docs/interactions/receiving-and-responding)."""
 
 from __future__ import annotations
 

@@ -203,7 +203,8 @@ def test_withdrawn_is_read_from_the_comment_or_a_withdrawal_abstract() -> None:
 
 
 # The Atom variant of the announcement feed (rss.arxiv.org/atom/<cat>), written here from the
-# shape in arXiv's atom_specifications.md (formats.md §3.2): no real recording exists.
+# shape in arXiv's atom_specifications
+# (https://info.arxiv.org/help/atom_specifications.html): no real recording exists.
 ATOM_ANNOUNCEMENTS = b"""<?xml version='1.0' encoding='UTF-8'?>
 <feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"
       xmlns:dc="http://purl.org/dc/elements/1.1/">

@@ -94,7 +94,7 @@ def test_bad_bodies_raise_one_clear_error(body: str) -> None:
 
 
 def _synthetic_page(entries: list[object]) -> str:
-    """SYNTHETIC: a real payload embedded in data-props the way formats.md §2 describes."""
+    """SYNTHETIC: a real payload embedded in data-props the way docs/sources.md describes."""
     props = html.escape(json.dumps({"dateString": "2026-06-12", "dailyPapers": entries}))
     return (
         "<!doctype html><html><body><main>"
