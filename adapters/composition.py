@@ -1,4 +1,9 @@
-"""The composition root: builds Paperboy's parts from settings. Nothing else wires things."""
+"""The composition root: builds Paperboy's parts from settings. Nothing else wires things.
+
+Order matters and is fixed here: the library, then the chat platforms' posting adapters, then
+the digest runner with its final adapter mapping, then the command service, and only for
+``serve`` the platform runtimes that feed commands into it (:meth:`App.runtimes`).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,11 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy.engine import Engine
@@ -17,8 +23,11 @@ from sqlalchemy.engine import Engine
 from adapters import logging_setup
 from adapters.console import ConsoleAdapter
 from adapters.logging_setup import LogFormat
+from adapters.platform import ChatPlatform, PlatformRuntime
+from adapters.platforms import build_platform, check_platform_names
 from adapters.settings import Settings
-from bot.chat import ChatAdapter
+from bot.channel_status import RepositoryChannelStatus
+from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.papers import Paper
@@ -29,8 +38,10 @@ from storage.channel_repository import SqlChannelRepository
 from storage.database import make_engine, upgrade
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
+from storage.slack_repository import SqlSlackRepository
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
 
 
 @dataclass
@@ -96,13 +107,29 @@ class Library:
 
 @dataclass
 class App:
-    """Everything a running Paperboy needs: library, channels, adapters, runner, commands."""
+    """Everything a running Paperboy needs, built once and in order by :func:`open_app`:
+    library → channels → chat platforms (their posting adapters) → digest runner → commands."""
 
     library: Library
     channels: SqlChannelRepository
-    adapters: dict[str, ChatAdapter]
+    platforms: Mapping[str, ChatPlatform]
     runner: DigestRunner
     commands: CommandService
+    status: ChannelStatus
+
+    @asynccontextmanager
+    async def posting_to(self, platform: str) -> AsyncIterator[None]:
+        """Open what posting to ``platform`` needs (a REST login) for the block, if built."""
+        found = self.platforms.get(platform)
+        if found is None:
+            yield
+            return
+        async with found.posting():
+            yield
+
+    def runtimes(self) -> list[PlatformRuntime]:
+        """The runtimes ``serve`` enters, one per platform, answering through the commands."""
+        return [p.runtime(self.commands, self.status) for p in self.platforms.values()]
 
 
 @contextmanager
@@ -125,36 +152,56 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         engine.dispose()
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 def worker_name() -> str:
     """A name for this process in digest claims: host, pid and a random suffix."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @contextmanager
-def open_app(
-    settings: Settings,
-    *,
-    adapters: Mapping[str, ChatAdapter] | None = None,
-    console: bool = True,
-) -> Iterator[App]:
-    """Open the library and wire the command service and digest runner to ``adapters``
-    (plus the console adapter unless ``console`` is False). ``App.adapters`` is the runner's
-    own mapping: platform runtimes built later add their adapter to it."""
+def open_app(settings: Settings, platforms: Sequence[str] = ("console",)) -> Iterator[App]:
+    """Open the library and :func:`build_app` on it for ``platforms``; close it after."""
     with open_library(settings) as library:
-        chosen: dict[str, ChatAdapter] = dict(adapters or {})
-        if console:
-            chosen.setdefault("console", ConsoleAdapter(output=settings.console_output))
-        channels = SqlChannelRepository(library.engine)
-        runner = DigestRunner(
-            channels,
-            library.ranker,
-            chosen,
-            worker=worker_name(),
-            lease_seconds=settings.claim_lease_seconds,
-            calendar=SqlAnnouncementCalendar(library.engine),
-        )
-        commands = CommandService(channels, library.papers, library.ranker, runner)
-        yield App(library, channels, chosen, runner, commands)
+        yield build_app(settings, library, platforms)
+
+
+def build_app(
+    settings: Settings,
+    library: Library,
+    platforms: Sequence[str] = ("console",),
+    *,
+    clock: Clock | None = None,
+    worker: str | None = None,
+) -> App:
+    """Build, in order, the chat ``platforms`` (``console``, ``slack``, ``discord``; each but
+    the console needs its credentials), the digest runner posting through their adapters, and
+    the command service. Nothing is added afterwards. ``clock`` replaces the wall clock
+    (tests); ``worker`` names this process in digest claims."""
+    names = check_platform_names(platforms)
+    channels = SqlChannelRepository(library.engine)
+    slack_store = SqlSlackRepository(library.engine)
+    chat = {
+        name: build_platform(name, settings, slack_store) for name in names if name != "console"
+    }
+    adapters: dict[str, ChatAdapter] = {name: p.adapter for name, p in chat.items()}
+    if "console" in names:
+        adapters["console"] = ConsoleAdapter(output=settings.console_output)
+    now = clock or _wall_clock
+    runner = DigestRunner(
+        channels,
+        library.ranker,
+        adapters,
+        worker=worker or worker_name(),
+        lease_seconds=settings.claim_lease_seconds,
+        calendar=SqlAnnouncementCalendar(library.engine),
+        clock=now,
+    )
+    commands = CommandService(channels, library.papers, library.ranker, runner, clock=now)
+    status = RepositoryChannelStatus(channels, clock=now)
+    return App(library, channels, chat, runner, commands, status)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import httpx
-from aiohttp import web
 
 from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import App
 from adapters.http_server import build_http_app, start_http_server
 from adapters.platform import PlatformRuntime
+from adapters.platforms import PLATFORMS
 from adapters.settings import Settings
 from bot.digests.channel import SOURCE_NAME_ARXIV, SOURCE_NAME_HF
 from bot.digests.scheduler import Scheduler
@@ -137,40 +137,42 @@ async def serve(
     http: tuple[str, int] | None = None,
 ) -> None:
     """Run until SIGTERM/SIGINT: scheduler, fetch loop, platforms, and (``http`` = host, port)
-    the listener with /healthz, /readyz, /metrics and the platforms' routes."""
+    the listener with /healthz, /readyz, /metrics and the platforms' routes.
+
+    Everything started is entered on one :class:`contextlib.AsyncExitStack`, so it stops in
+    the reverse order whatever fails: background tasks, then platforms, then the listener.
+    """
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    listener: web.AppRunner | None = None
-    started: list[PlatformRuntime] = []
-    tasks: list[asyncio.Task[None]] = []
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+            stack.callback(loop.remove_signal_handler, sig)
         if http is not None:
             routes = [route for runtime in runtimes for route in runtime.http_routes()]
             http_app = build_http_app(engine=app.library.engine, routes=routes)
             listener = await start_http_server(http_app, *http)
+            stack.push_async_callback(listener.cleanup)
         for runtime in runtimes:
-            await runtime.start()
-            started.append(runtime)
-        scheduler = Scheduler(
-            app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds
-        )
-        tasks.append(asyncio.create_task(scheduler.run(stop), name="scheduler"))
-        if settings.fetch_interval_minutes > 0:
-            tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
-        tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
-        log.info("serving %s", ", ".join(sorted(app.adapters)))
+            await stack.enter_async_context(runtime)
+        tasks = _start_background(app, settings, stop)
+        stack.push_async_callback(_finish, tasks, stop)
+        serving = [name for name in PLATFORMS if app.runner.adapter_for(name) is not None]
+        log.info("serving %s", ", ".join(serving))
         await stop.wait()
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for runtime in reversed(started):
-            try:
-                await runtime.stop()
-            except Exception:
-                log.exception("stopping %s failed", runtime.name)
-        if listener is not None:
-            await listener.cleanup()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
+
+
+def _start_background(
+    app: App, settings: Settings, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    scheduler = Scheduler(app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds)
+    tasks = [asyncio.create_task(scheduler.run(stop), name="scheduler")]
+    if settings.fetch_interval_minutes > 0:
+        tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
+    tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
+    return tasks
+
+
+async def _finish(tasks: Sequence[asyncio.Task[None]], stop: asyncio.Event) -> None:
+    stop.set()
+    await asyncio.gather(*tasks, return_exceptions=True)

@@ -27,7 +27,7 @@ from adapters.cli.support import (
     _settings,
     run_guarded,
 )
-from adapters.composition import Library, open_app, open_library
+from adapters.composition import Library, open_library
 from bot.chat import ChannelRef
 from bot.commands.render import render_digest, render_results
 from bot.digests.build import Topic, build_digest
@@ -227,12 +227,10 @@ def digest(
         typer.echo(render_digest(result))
 
     def for_channel(ref: ChannelRef) -> None:
-        from adapters.cli.channels import print_reply
-        from bot.chat import Caller
+        from adapters.cli.channels import print_reply, run_in_channel
 
-        with open_app(settings) as built:
-            text = "digest" if post else "digest preview"
-            reply = asyncio.run(built.commands.handle(ref, text, Caller(user_id="cli")))
+        text = "digest" if post else "digest preview"
+        reply = run_in_channel(settings, ref, text, post=post)
         print_reply(ref, reply)
         if reply.is_error:
             raise typer.Exit(EXIT_USER_ERROR)

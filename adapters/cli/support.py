@@ -13,7 +13,7 @@ from typing import TypeVar
 import typer
 
 from adapters.composition import configure_logging
-from adapters.settings import Settings
+from adapters.settings import Settings, load_settings
 from bot.errors import SourceUnavailable, UserError
 
 log = logging.getLogger("paperboy")
@@ -25,7 +25,9 @@ EXIT_BUG = 70
 
 
 def _settings() -> Settings:
-    settings = Settings()
+    """The settings (see :func:`adapters.settings.load_settings`), logging configured; an
+    invalid configuration ends the command with one line naming the variables."""
+    settings = run_guarded(load_settings)
     configure_logging(settings.log_level)
     return settings
 
