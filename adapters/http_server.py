@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("paperboy.http")
 
 READINESS_TIMEOUT_SECONDS = 5.0
+LISTENER_STOP_SECONDS = 1.0
 
 
 def schema_problem(engine: Engine) -> str | None:
@@ -93,7 +94,8 @@ async def start_http_server(app: web.Application, host: str, port: int) -> web.A
 
     The caller owns the runner: ``await runner.cleanup()`` stops the listener.
     """
-    runner = web.AppRunner(app, access_log=None)
+    # In-flight requests get a second when the listener stops (serve must stop within 10 s).
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=LISTENER_STOP_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()

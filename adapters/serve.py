@@ -1,7 +1,8 @@
 """``paperboy serve``: the scheduler, the periodic fetch, and the enabled chat platforms.
 
 Every replica runs the same process; the digest claim makes each (channel, period) post once.
-SIGTERM/SIGINT stop it cleanly: the current tick finishes, connections close.
+SIGTERM/SIGINT stop it within 10 s: the current tick may finish, connections close, and
+anything still running after a grace period is cancelled and named in the log.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -21,6 +21,7 @@ from adapters.http_server import build_http_app, start_http_server
 from adapters.platform import PlatformRuntime
 from adapters.platforms import PLATFORMS
 from adapters.settings import Settings
+from adapters.shutdown import Shutdown
 from bot.digests.channel import SOURCE_NAME_ARXIV, SOURCE_NAME_HF
 from bot.digests.scheduler import Scheduler
 from bot.errors import SourceUnavailable, UserError
@@ -140,26 +141,27 @@ async def serve(
     the listener with /healthz, /readyz, /metrics and the platforms' routes.
 
     Everything started is entered on one :class:`contextlib.AsyncExitStack`, so it stops in
-    the reverse order whatever fails: background tasks, then platforms, then the listener.
+    the reverse order whatever fails: background tasks, then platforms, then the listener —
+    within :data:`adapters.shutdown.STOP_SECONDS` of the signal (see :mod:`adapters.shutdown`).
     """
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    async with contextlib.AsyncExitStack() as stack:
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
-            stack.callback(loop.remove_signal_handler, sig)
-        if http is not None:
-            routes = [route for runtime in runtimes for route in runtime.http_routes()]
-            http_app = build_http_app(engine=app.library.engine, routes=routes)
-            listener = await start_http_server(http_app, *http)
-            stack.push_async_callback(listener.cleanup)
-        for runtime in runtimes:
-            await stack.enter_async_context(runtime)
-        tasks = _start_background(app, settings, stop)
-        stack.push_async_callback(_finish, tasks, stop)
-        serving = [name for name in PLATFORMS if app.runner.adapter_for(name) is not None]
-        log.info("serving %s", ", ".join(serving))
-        await stop.wait()
+    shutdown = Shutdown()
+    with shutdown.handling_signals():
+        async with contextlib.AsyncExitStack() as stack:
+            if http is not None:
+                routes = [route for runtime in runtimes for route in runtime.http_routes()]
+                http_app = build_http_app(engine=app.library.engine, routes=routes)
+                with shutdown.starting("the HTTP listener"):
+                    listener = await start_http_server(http_app, *http)
+                stack.push_async_callback(listener.cleanup)
+            for runtime in runtimes:
+                with shutdown.starting(runtime.name):
+                    await stack.enter_async_context(shutdown.bounded(runtime))
+            tasks = _start_background(app, settings, shutdown.requested)
+            stack.push_async_callback(shutdown.finish, tasks)
+            serving = [name for name in PLATFORMS if app.runner.adapter_for(name) is not None]
+            log.info("serving %s", ", ".join(serving))
+            await shutdown.requested.wait()
+    log.info("stopped")
 
 
 def _start_background(
@@ -171,8 +173,3 @@ def _start_background(
         tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
     tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
     return tasks
-
-
-async def _finish(tasks: Sequence[asyncio.Task[None]], stop: asyncio.Event) -> None:
-    stop.set()
-    await asyncio.gather(*tasks, return_exceptions=True)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from adapters.http_server import bound_port, build_http_app, start_http_server
+from adapters.shutdown import STOP_SECONDS
 from tests.deploy.conftest import (
     DEPLOY,
     K8S,
@@ -97,6 +98,16 @@ def test_the_scaled_deployment_has_two_replicas_probes_and_resource_requests() -
                 for ref in container["envFrom"]
             }
             assert names == {"paperboy-config", "paperboy-secrets"}
+
+
+def test_orchestrators_wait_a_little_longer_than_serve_takes_to_stop() -> None:
+    """SIGTERM → exit within STOP_SECONDS; SIGKILL must not come before."""
+    for workload in workloads():
+        grace = workload["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        assert STOP_SECONDS < grace <= STOP_SECONDS + 10
+    unit = (DEPLOY / "systemd" / "paperboy.service").read_text(encoding="utf-8")
+    [timeout] = re.findall(r"^TimeoutStopSec=(\d+)s$", unit, re.MULTILINE)
+    assert STOP_SECONDS < int(timeout) <= STOP_SECONDS + 10
 
 
 def test_the_service_selects_the_scaled_pods_and_the_discord_gateway_never_scales() -> None:
