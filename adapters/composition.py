@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from adapters import logging_setup
 from adapters.console import ConsoleAdapter
+from adapters.faults import open_database
 from adapters.logging_setup import LogFormat
 from adapters.platform import ChatPlatform, PlatformRuntime
 from adapters.platforms import build_platform, check_platform_names
@@ -35,7 +36,7 @@ from bot.ports import IngestReport, Ranker
 from bot.ranking.search import IndexRanker
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
-from storage.database import make_engine, upgrade
+from storage.database import upgrade
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
@@ -135,8 +136,9 @@ class App:
 @contextmanager
 def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Library]:
     """Open the database (migrated to the newest schema) and the search index, bring the
-    index up to date with the database, and close both after."""
-    engine = make_engine(settings.database_url)
+    index up to date with the database, and close both after. A database that cannot be
+    used (down, no driver) is a one-line ``UserError`` with the fix."""
+    engine = open_database(settings.database_url)
     try:
         if migrate:
             upgrade(engine)

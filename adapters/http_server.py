@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from adapters.faults import unusable_port
 from storage.database import current_revision, head_revision
 
 if TYPE_CHECKING:
@@ -92,13 +93,17 @@ def build_http_app(*, engine: Engine, routes: Sequence[web.RouteDef] = ()) -> we
 async def start_http_server(app: web.Application, host: str, port: int) -> web.AppRunner:
     """Start serving ``app`` on ``host:port`` (0 picks a free port; see :func:`bound_port`).
 
-    The caller owns the runner: ``await runner.cleanup()`` stops the listener.
+    The caller owns the runner: ``await runner.cleanup()`` stops the listener. A port that
+    cannot be bound is a one-line ``UserError`` with the fix.
     """
     # In-flight requests get a second when the listener stops (serve must stop within 10 s).
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=LISTENER_STOP_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
+    except OSError as exc:  # in use, privileged, no such address: the operator's to fix
+        await runner.cleanup()
+        raise unusable_port(host, port, exc).error() from None
     except BaseException:
         await runner.cleanup()
         raise

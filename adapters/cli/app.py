@@ -28,6 +28,7 @@ from adapters.cli.support import (
     run_guarded,
 )
 from adapters.composition import Library, open_library
+from adapters.faults import open_database
 from bot.chat import ChannelRef
 from bot.commands.render import render_digest, render_results
 from bot.digests.build import Topic, build_digest
@@ -36,7 +37,7 @@ from bot.ranking.query import Since, parse_query
 from bot.sources.hf.parse import ParseResult, parse_saved_body
 from bot.sources.hf.period import parse_period
 from bot.sources.hf.source import HuggingFaceSource
-from storage.database import make_engine, upgrade
+from storage.database import upgrade
 
 __all__ = ["EXIT_BUG", "EXIT_SOURCE_DOWN", "EXIT_USER_ERROR", "app", "main", "run_guarded"]
 
@@ -62,7 +63,7 @@ def db_upgrade() -> None:
     settings = _settings()
 
     def action() -> None:
-        engine = make_engine(settings.database_url)
+        engine = open_database(settings.database_url)
         try:
             upgrade(engine)
         finally:

@@ -94,4 +94,4 @@ def serve(
             listen = (host, port) if http else None
             asyncio.run(serve_forever(built, settings, runtimes=runtimes, http=listen))
 
-    run_guarded(action)
+    run_guarded(action, to_log=True)

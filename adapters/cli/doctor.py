@@ -19,13 +19,15 @@ import httpx
 import typer
 from pydantic import SecretStr
 
+from adapters.discord.settings import REJECTED_FIX as DISCORD_REJECTED_FIX
 from adapters.discord.settings import TOKEN_FIX, DiscordSettings
+from adapters.discord.settings import UNREACHABLE_FIX as DISCORD_UNREACHABLE_FIX
+from adapters.faults import MIGRATE_FIX, Fault, engine_or_fault, unreachable_database
 from adapters.http_server import schema_problem
 from adapters.logging_setup import configure_logging, redact
 from adapters.settings import Settings, read_settings
 from adapters.slack.settings import CREDENTIALS_FIX as SLACK_CREDENTIALS
 from adapters.slack.settings import SlackMode, SlackSettings
-from storage.database import make_engine
 
 Status = Literal["ok", "fail", "skip"]
 Platform = Literal["console", "slack", "discord"]
@@ -62,6 +64,10 @@ def _fail(name: str, detail: str, fix: str) -> CheckResult:
 
 def _skip(name: str, detail: str) -> CheckResult:
     return CheckResult(name, "skip", detail)
+
+
+def _fault(name: str, fault: Fault) -> CheckResult:
+    return CheckResult(name, "fail", fault.detail, fault.fix)
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -156,41 +162,24 @@ def _discord_configuration(discord: DiscordSettings) -> CheckResult:
 
 def database_checks(settings: Settings) -> list[CheckResult]:
     """Can the database be reached, and is its schema this version's?"""
-    shown = redact(settings.database_url)
-    fix = "start the database or correct PAPERBOY_DATABASE_URL"
+    unchecked = _skip("migrations", "cannot check without the database")
     sqlite_file = _sqlite_file(settings.database_url)
     if sqlite_file is not None and not sqlite_file.exists():
-        return [
-            _fail("database", f"{sqlite_file} does not exist yet", "run `paperboy db upgrade`"),
-            _skip("migrations", "cannot check without the database"),
-        ]
-    try:
-        engine = make_engine(settings.database_url)
-    except ModuleNotFoundError as exc:
-        driver = exc.name or "the driver"
-        return [
-            _fail("database", f"{driver} is not installed", "pip install 'paperboy[postgres]'"),
-            _skip("migrations", "cannot check without the database"),
-        ]
-    except Exception as exc:
-        return [
-            _fail("database", f"{shown} is not a database URL ({type(exc).__name__})", fix),
-            _skip("migrations", "cannot check without the database"),
-        ]
+        return [_fail("database", f"{sqlite_file} does not exist yet", MIGRATE_FIX), unchecked]
+    engine = engine_or_fault(settings.database_url)
+    if isinstance(engine, Fault):
+        return [_fault("database", engine), unchecked]
     try:
         try:
             problem = schema_problem(engine)
         except Exception as exc:
-            return [
-                _fail("database", f"cannot reach {shown}: {_first_line(exc)}", fix),
-                _skip("migrations", "cannot check without the database"),
-            ]
+            return [_fault("database", unreachable_database(settings.database_url, exc)), unchecked]
     finally:
         engine.dispose()
-    reached = _ok("database", f"reached {shown}")
+    reached = _ok("database", f"reached {redact(settings.database_url)}")
     if problem is None:
         return [reached, _ok("migrations", "the schema is current")]
-    return [reached, _fail("migrations", problem, "run `paperboy db upgrade`")]
+    return [reached, _fail("migrations", problem, MIGRATE_FIX)]
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -199,12 +188,6 @@ def _sqlite_file(url: str) -> Path | None:
         return None
     path = url.removeprefix("sqlite:///").split("?", 1)[0]
     return None if path in ("", ":memory:") else Path(path)
-
-
-def _first_line(exc: BaseException) -> str:
-    cause = getattr(exc, "orig", None) or exc  # the driver's own error, not SQLAlchemy's wrapper
-    lines = str(cause).strip().splitlines()
-    return redact(f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": "))
 
 
 # --- network ---------------------------------------------------------------------------------
@@ -239,9 +222,7 @@ async def discord_token_check(client: httpx.AsyncClient, discord: DiscordSetting
     name = "discord token"
     url = f"{discord.api_url}/users/@me"
     headers = {"Authorization": f"Bot {_secret(discord.bot_token)}"}
-    response = await _call(
-        client, "GET", url, headers, name=name, hint="check the network or PAPERBOY_DISCORD_API_URL"
-    )
+    response = await _call(client, "GET", url, headers, name=name, hint=DISCORD_UNREACHABLE_FIX)
     if isinstance(response, CheckResult):
         return response
     if response.status_code == 200:
@@ -250,7 +231,7 @@ async def discord_token_check(client: httpx.AsyncClient, discord: DiscordSetting
         return _fail(
             name,
             "Discord rejected DISCORD_BOT_TOKEN (401)",
-            "reset the token in the Developer Portal (Bot → Reset Token) and set DISCORD_BOT_TOKEN",
+            DISCORD_REJECTED_FIX,
         )
     return _fail(
         name,

@@ -32,21 +32,34 @@ def _settings() -> Settings:
     return settings
 
 
-def run_guarded(action: Callable[[], T]) -> T:
-    """Run a command body; turn known failures into one clear line and an exit code."""
+def run_guarded(action: Callable[[], T], *, to_log: bool = False) -> T:
+    """Run a command body; turn known failures into one clear line and an exit code.
+
+    ``to_log`` (``serve``) writes that line as an ERROR event in the configured log format
+    instead of plain text on stderr, so a JSON log stays one JSON object per line.
+    """
+
+    def report(line: str) -> None:
+        if to_log:
+            log.error("%s", line)
+        else:
+            typer.echo(f"Error: {line}", err=True)
+
     try:
         return action()
     except UserError as exc:
-        typer.echo(f"Error: {exc.friendly()}", err=True)
+        report(exc.friendly())
         raise typer.Exit(EXIT_USER_ERROR) from None
     except SourceUnavailable as exc:
-        typer.echo(f"Error: {exc.message}", err=True)
+        report(exc.message)
         raise typer.Exit(EXIT_SOURCE_DOWN) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
     except Exception:
         log.exception("unexpected failure")
-        typer.echo(
-            "Sorry, something went wrong inside Paperboy; the details are in the log.", err=True
-        )
+        if not to_log:
+            typer.echo(
+                "Sorry, something went wrong inside Paperboy; the details are in the log.",
+                err=True,
+            )
         raise typer.Exit(EXIT_BUG) from None

@@ -22,17 +22,13 @@ from aiohttp import web
 from adapters.discord.client import PaperboyClient
 from adapters.discord.commands import PapersCommands
 from adapters.discord.posting import ChannelPacer, DiscordChatAdapter
-from adapters.discord.settings import DiscordSettings
+from adapters.discord.settings import REJECTED_FIX, UNREACHABLE_FIX, DiscordSettings
 from adapters.settings import load_settings
 from bot.chat import ChannelStatus, CommandHandler
 from bot.errors import UserError
 
 log = logging.getLogger("paperboy.discord")
 STOP_TIMEOUT = 10.0
-UNREACHABLE_FIX = "check the network or PAPERBOY_DISCORD_API_URL"
-REJECTED_FIX = (
-    "reset the token in the Developer Portal (Bot → Reset Token) and set DISCORD_BOT_TOKEN"
-)
 
 
 def check_manage_permission(settings: DiscordSettings) -> None:

@@ -19,6 +19,11 @@ TOKEN_FIX = (
     f"and export its token as {TOKEN_VARIABLE}"
 )
 TOKEN_HELP = f"{TOKEN_VARIABLE} is not set: {TOKEN_FIX}."
+# What to do when Discord cannot be reached or refuses the token (serve, the CLI and doctor).
+UNREACHABLE_FIX = "check the network or PAPERBOY_DISCORD_API_URL"
+REJECTED_FIX = (
+    f"reset the token in the Developer Portal (Bot → Reset Token) and set {TOKEN_VARIABLE}"
+)
 
 
 class DiscordSettings(BaseSettings):

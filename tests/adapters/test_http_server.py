@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from adapters.http_server import bound_port, build_http_app, start_http_server
+from bot.errors import UserError
 from bot.metrics import DIGESTS
 from storage.database import make_engine
 
@@ -120,7 +121,8 @@ async def test_platform_routes_share_the_listener(engine: Engine) -> None:
 async def test_a_busy_port_fails_to_start_and_releases_everything(engine: Engine) -> None:
     first = await start_http_server(build_http_app(engine=engine), "127.0.0.1", 0)
     try:
-        with pytest.raises(OSError):
-            await start_http_server(build_http_app(engine=engine), "127.0.0.1", bound_port(first))
+        port = bound_port(first)
+        with pytest.raises(UserError, match=f"cannot listen on 127.0.0.1:{port}"):
+            await start_http_server(build_http_app(engine=engine), "127.0.0.1", port)
     finally:
         await first.cleanup()
