@@ -22,12 +22,14 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.listeners import register_listeners
 from adapters.slack.poster import SlackChatAdapter
 from adapters.slack.retry import BoundedRetryHandler, Sleep
 from adapters.slack.settings import SlackMode, SlackSettings
+from adapters.slack.signing import signature_problem
 from adapters.slack.stores import SlackStores
 from bot.chat import ChannelStatus, CommandHandler
 
@@ -162,8 +164,22 @@ class SlackRuntime:
         return routes
 
     async def _events(self, request: web.Request) -> web.Response:
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        """Slack's events and commands: the signature is checked on the raw body first, so
+        nobody but Slack gets as far as Bolt's parsing; refusals are one WARNING line."""
+        body = await request.read()
+        secret = self.settings.signing_secret
+        problem = signature_problem(
+            secret.get_secret_value() if secret else "", body, request.headers
+        )
+        if problem is not None:
+            return _refuse(request, 401, problem)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=body.decode("utf-8"), query=request.query_string, headers=dict(request.headers)
+            )
+        except ValueError as exc:  # signed, but not UTF-8 or not the JSON it claims to be
+            return _refuse(request, 400, f"malformed body ({type(exc).__name__})")
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     def _flow(self) -> AsyncOAuthFlow:
         flow = self.app.oauth_flow
@@ -213,6 +229,20 @@ class SlackRuntime:
         traceback: TracebackType | None,
     ) -> None:
         await self.stop()
+
+
+def _refuse(request: web.Request, status: int, reason: str) -> web.Response:
+    log.warning(
+        "slack request refused: %s",
+        reason,
+        extra={
+            "platform": "slack",
+            "path": request.path,
+            "remote": request.remote,
+            "status": status,
+        },
+    )
+    return web.json_response({"error": "invalid request"}, status=status)
 
 
 def build_runtime(
