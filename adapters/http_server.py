@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -28,12 +30,38 @@ READINESS_TIMEOUT_SECONDS = 5.0
 LISTENER_STOP_SECONDS = 1.0
 
 
+class _QuietInThisThread(logging.Filter):
+    """Drops alembic's "Context impl …" / "Will assume … DDL" lines logged by a schema check
+    in the current thread: an orchestrator probes /readyz every few seconds, and those two
+    INFO lines per probe would bury everything else. Migrations elsewhere still log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local = threading.local()
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        self._local.quiet = True
+        try:
+            yield
+        finally:
+            self._local.quiet = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self._local, "quiet", False)
+
+
+_QUIET_SCHEMA_CHECK = _QuietInThisThread()
+logging.getLogger("alembic.runtime.migration").addFilter(_QUIET_SCHEMA_CHECK)
+
+
 def schema_problem(engine: Engine) -> str | None:
     """Why the schema is not this version's (``None`` when it is); blocking, use a thread.
 
     Raises whatever the driver raises when the database cannot be reached.
     """
-    current = current_revision(engine)
+    with _QUIET_SCHEMA_CHECK.active():
+        current = current_revision(engine)
     head = head_revision()
     if current == head:
         return None

@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.arxiv_settings import ArxivSettings
 from adapters.discord.settings import DiscordSettings
-from adapters.logging_setup import LOG_LEVELS
+from adapters.logging_setup import LOG_LEVELS, LogFormat
 from adapters.slack.settings import SlackSettings
 from bot.errors import UserError
 from bot.sources.hf.source import DEFAULT_HF_URL
@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     hf_url: str = DEFAULT_HF_URL
     log_level: str = "WARNING"
+    log_format: LogFormat = "text"  # json: one JSON event per line (serve's --log-format)
     console_output: Path | None = None  # console digests appended to this file, not stdout
     scheduler_tick_seconds: float = Field(default=30.0, gt=0)
     claim_lease_seconds: float = Field(default=600.0, gt=0)

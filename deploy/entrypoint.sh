@@ -4,7 +4,10 @@
 # whose credentials are set runs; with none set, the console adapter runs (digests in the log).
 set -eu
 
-paperboy db upgrade
+# The migration logs in serve's format (one JSON event per line) on stderr; its one-line
+# answer on stdout is for people at a terminal, so it is left out of the container's log.
+export PAPERBOY_LOG_FORMAT="${PAPERBOY_LOG_FORMAT:-json}"
+paperboy db upgrade >/dev/null
 
 if [ "$#" -eq 0 ]; then
     if [ -n "${SLACK_BOT_TOKEN:-}${SLACK_CLIENT_ID:-}" ]; then

@@ -75,12 +75,16 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8080,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",
     log_format: Annotated[
-        LogFormat, typer.Option("--log-format", help="text, or json: one JSON event per line.")
-    ] = "text",
+        LogFormat | None,
+        typer.Option(
+            "--log-format",
+            help="text, or json: one JSON event per line. Default: PAPERBOY_LOG_FORMAT, else text.",
+        ),
+    ] = None,
 ) -> None:
     """Run the scheduler and the chosen platforms until stopped (SIGTERM or Ctrl-C)."""
     settings: Settings = _settings()
-    configure_logging(settings.log_level, log_format)
+    configure_logging(settings.log_level, log_format or settings.log_format)
     chosen = adapter or settings.configured_platforms()
 
     def action() -> None:

@@ -359,7 +359,10 @@ def doctor(
         wanted.append(_PLATFORMS[name])
     settings, _ = read_settings()
     try:
-        configure_logging(settings.log_level if settings is not None else "WARNING")
+        if settings is None:
+            configure_logging("WARNING")
+        else:
+            configure_logging(settings.log_level, settings.log_format)
     except ValueError:
         configure_logging("WARNING")  # the configuration check reports the bad level
     results = diagnose(offline=offline, wanted=wanted, make_client=_default_client)

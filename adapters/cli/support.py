@@ -13,6 +13,7 @@ from typing import TypeVar
 import typer
 
 from adapters.composition import configure_logging
+from adapters.logging_setup import configured_format
 from adapters.settings import Settings, load_settings
 from bot.errors import SourceUnavailable, UserError
 
@@ -28,16 +29,19 @@ def _settings() -> Settings:
     """The settings (see :func:`adapters.settings.load_settings`), logging configured; an
     invalid configuration ends the command with one line naming the variables."""
     settings = run_guarded(load_settings)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 
-def run_guarded(action: Callable[[], T], *, to_log: bool = False) -> T:
+def run_guarded(action: Callable[[], T], *, to_log: bool | None = None) -> T:
     """Run a command body; turn known failures into one clear line and an exit code.
 
-    ``to_log`` (``serve``) writes that line as an ERROR event in the configured log format
-    instead of plain text on stderr, so a JSON log stays one JSON object per line.
+    ``to_log`` (``serve``; by default whenever logs are JSON) writes that line as an ERROR
+    event in the configured log format instead of plain text on stderr, so a JSON log stays
+    one JSON object per line.
     """
+    if to_log is None:
+        to_log = configured_format() == "json"
 
     def report(line: str) -> None:
         if to_log:

@@ -189,7 +189,7 @@ class PapersCommands:
         try:
             reply = await self._handler.handle(channel, text, caller)
         except Exception:
-            log.exception("discord command failed", extra={"channel": str(channel), "verb": verb})
+            log.exception("discord command failed", extra={**channel.log_fields(), "verb": verb})
             reply = Reply(text=SORRY, is_error=True)
         if verb == "help" and not reply.is_error:
             reply = replace(reply, text=reply.text.replace(HELP_TEXT, self.help_text()))
@@ -229,7 +229,7 @@ class PapersCommands:
         try:
             reply = await self._handler.feedback(channel, paper_id, kind, caller)
         except Exception:
-            log.exception("discord feedback failed", extra={"channel": str(channel)})
+            log.exception("discord feedback failed", extra=channel.log_fields())
             reply = Reply(text=SORRY, is_error=True)
         await self.send_reply(interaction, reply)
 

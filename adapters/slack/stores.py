@@ -77,7 +77,10 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             installed_at=datetime.fromtimestamp(installation.installed_at, UTC),
             data=installation_to_json(installation),
         )
-        log.info("slack installation saved", extra={"team_id": installation.team_id})
+        log.info(
+            "slack installation saved",
+            extra={"platform": "slack", "workspace_id": installation.team_id},
+        )
 
     async def async_find_installation(
         self,

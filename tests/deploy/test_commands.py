@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -30,7 +31,7 @@ def invocations(path: Path) -> list[list[str]]:
         match = _INVOCATION.search(line)
         if match:
             words = shlex.split(match.group(1).split("\\")[0].split("&&")[0])
-            found.append([w for w in words if not w.startswith("$")])
+            found.append([w for w in words if not w.startswith(("$", ">", "2>"))])
     return found
 
 
@@ -134,3 +135,29 @@ def test_the_entrypoint_stops_when_migrations_fail(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert b"served" not in result.stdout
+
+
+def test_the_entrypoint_migrates_with_json_logs_like_serve(tmp_path: Path) -> None:
+    calls = tmp_path / "calls"
+    fake = tmp_path / "paperboy"
+    fake.write_text(f'#!/bin/sh\necho "$PAPERBOY_LOG_FORMAT $1" >> {calls}\n', encoding="utf-8")
+    fake.chmod(0o755)
+    subprocess.run(["sh", str(ENTRYPOINT)], env={"PATH": f"{tmp_path}:/usr/bin:/bin"}, check=True)
+    assert calls.read_text(encoding="utf-8").splitlines() == ["json db", "json serve"]
+
+
+def test_db_upgrade_with_json_logs_writes_only_json_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERBOY_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("PAPERBOY_LOG_FORMAT", "json")
+    monkeypatch.setenv("PAPERBOY_LOG_LEVEL", "INFO")
+    result = runner.invoke(cli.app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.stderr.splitlines()]
+    assert any(e["message"].startswith("Running upgrade") for e in events)
+    monkeypatch.setenv("PAPERBOY_DATABASE_URL", "postgresql://paperboy:pw@127.0.0.1:1/paperboy")
+    failed = runner.invoke(cli.app, ["db", "upgrade"])
+    assert failed.exit_code == 1
+    [event] = [json.loads(line) for line in failed.stderr.splitlines()]
+    assert event["level"] == "ERROR" and "fix: start the database" in event["message"]
