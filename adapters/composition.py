@@ -31,8 +31,11 @@ from bot.channel_status import RepositoryChannelStatus
 from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
+from bot.metrics import SEARCH_LATENCY
 from bot.papers import Paper
 from bot.ports import IngestReport, Ranker
+from bot.ranking.blend import RankedPaper
+from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
@@ -106,6 +109,19 @@ class Library:
             log.warning("search index %s is busy; it will catch up later", self.index.directory)
 
 
+class MeasuredRanker:
+    """A ranker that records every search's latency (``paperboy_search_seconds``): the one
+    path commands, digests and the CLI all search through."""
+
+    def __init__(self, inner: Ranker) -> None:
+        self._inner = inner
+
+    def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
+        """The inner ranker's answer, timed."""
+        with SEARCH_LATENCY.time():
+            return self._inner.search(query, limit=limit, now=now)
+
+
 @dataclass
 class App:
     """Everything a running Paperboy needs, built once and in order by :func:`open_app`:
@@ -145,7 +161,8 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         papers = SqlPaperRepository(engine)
         index = TantivyIndex(settings.search_index_dir())
         try:
-            library = Library(engine=engine, papers=papers, index=index, ranker=IndexRanker(index))
+            ranker = MeasuredRanker(IndexRanker(index))
+            library = Library(engine=engine, papers=papers, index=index, ranker=ranker)
             log.info("search index %s: %s", index.directory, library.refresh_index())
             yield library
         finally:

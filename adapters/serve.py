@@ -17,6 +17,7 @@ import httpx
 
 from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import App
+from adapters.gauges import refresh_gauges
 from adapters.http_server import build_http_app, start_http_server
 from adapters.platform import PlatformRuntime
 from adapters.platforms import PLATFORMS
@@ -109,6 +110,7 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
             await fetch_arxiv_categories(app, settings)
         except Exception:
             log.exception("fetch failed unexpectedly; trying again later")
+        await _refresh_gauges(app)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
@@ -116,8 +118,17 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
 INDEX_REFRESH_SECONDS = 60.0
 
 
+async def _refresh_gauges(app: App) -> None:
+    try:
+        await asyncio.to_thread(refresh_gauges, app)
+    except Exception as exc:
+        log.warning("metrics gauges not refreshed (%s); trying later", type(exc).__name__)
+
+
 async def _refresh_index_loop(app: App, stop: asyncio.Event) -> None:
-    """Pick up papers other replicas ingested: each replica keeps its own search index."""
+    """Pick up papers other replicas ingested: each replica keeps its own search index.
+    The operator's gauges are refreshed with it (and at start)."""
+    await _refresh_gauges(app)
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=INDEX_REFRESH_SECONDS)
@@ -128,6 +139,7 @@ async def _refresh_index_loop(app: App, stop: asyncio.Event) -> None:
             log.debug("search index refresh: %s", outcome)
         except Exception:
             log.exception("search index refresh failed; trying again later")
+        await _refresh_gauges(app)
 
 
 async def serve(
