@@ -61,7 +61,7 @@ def test_the_files_run_what_the_deploy_readme_promises() -> None:
     assert [words[:2] for words in unit] == [
         ["db", "upgrade"],
         ["doctor", "--offline"],
-        ["serve", "--adapter"],
+        ["serve", "--http"],
     ]
     assert 'ENTRYPOINT ["paperboy-entrypoint"]' in (DEPLOY / "Dockerfile").read_text()
     assert "COPY deploy/entrypoint.sh /usr/local/bin/paperboy-entrypoint" in (
@@ -85,9 +85,7 @@ def test_the_wrong_flag_would_be_caught() -> None:
 
 def test_serve_accepts_every_flag_and_adapter_the_deploy_files_pass() -> None:
     [served] = [w for w in invocations(ENTRYPOINT) if w[0] == "serve"]
-    adapters = re.findall(r"--adapter (\w+)", ENTRYPOINT.read_text(encoding="utf-8"))
-    assert set(adapters) == {"slack", "discord", "console"}
-    variants = [[*served, "--adapter", name] for name in adapters]
+    variants = [served, [*served, "--adapter", "slack"]]
     variants += [
         [*served, *w["spec"]["template"]["spec"]["containers"][0]["args"]] for w in workloads()
     ]
@@ -97,32 +95,29 @@ def test_serve_accepts_every_flag_and_adapter_the_deploy_files_pass() -> None:
             pass
 
 
+def test_the_unit_and_the_entrypoint_leave_the_choice_of_platforms_to_paperboy() -> None:
+    """Bare `paperboy serve` runs the platforms whose credentials are set (one rule, in
+    adapters/settings.py); the deploy files must not spell it again."""
+    for path in (ENTRYPOINT, UNIT):
+        text = path.read_text(encoding="utf-8")
+        assert "--adapter" not in [w for line in invocations(path) for w in line], path.name
+        assert "SLACK_BOT_TOKEN" not in text and "DISCORD_BOT_TOKEN" not in text, path.name
+
+
 @pytest.mark.parametrize(
-    ("environ", "args", "served"),
-    [
-        ({}, [], "--adapter console"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1"}, [], "--adapter slack"),
-        (
-            {"SLACK_CLIENT_ID": "1.2", "DISCORD_BOT_TOKEN": "t"},
-            [],
-            "--adapter slack --adapter discord",
-        ),
-        ({"SLACK_BOT_TOKEN": "xoxb-1"}, ["--adapter", "discord"], "--adapter discord"),
-    ],
+    ("args", "served"), [([], ""), (["--adapter", "discord"], " --adapter discord")]
 )
-def test_the_entrypoint_migrates_then_serves_the_configured_platforms(
-    tmp_path: Path, environ: dict[str, str], args: list[str], served: str
-) -> None:
+def test_the_entrypoint_migrates_then_serves(tmp_path: Path, args: list[str], served: str) -> None:
     """Run the real entrypoint with a stand-in ``paperboy`` that records its arguments."""
     calls = tmp_path / "calls"
     fake = tmp_path / "paperboy"
     fake.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n', encoding="utf-8")
     fake.chmod(0o755)
-    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", **environ}
+    env = {"PATH": f"{tmp_path}:/usr/bin:/bin", "SLACK_BOT_TOKEN": "xoxb-1"}
     subprocess.run(["sh", str(ENTRYPOINT), *args], env=env, check=True)
     assert calls.read_text(encoding="utf-8").splitlines() == [
         "db upgrade",
-        f"serve --http --port 8080 --log-format json {served}",
+        f"serve --http --port 8080 --log-format json{served}",
     ]
 
 
