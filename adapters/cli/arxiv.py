@@ -17,7 +17,6 @@ import httpx
 import typer
 
 from adapters.arxiv_settings import ArxivSettings
-from adapters.cli.app import fetch_app
 from adapters.cli.support import _settings, run_guarded
 from adapters.composition import Library, open_library
 from bot.errors import UserError
@@ -113,7 +112,6 @@ async def _fetch_and_store(
         return missing
 
 
-@fetch_app.command("arxiv")
 def fetch_arxiv(
     category: Annotated[
         list[str] | None,

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app as cli
+from adapters.cli import hf as cli_hf
 from tests.conftest import FIXTURES
 
 runner = CliRunner()
@@ -114,7 +115,7 @@ def test_fetch_from_the_network_uses_paperboy_hf_url(
         return real_client(transport=httpx.MockTransport(handler))
 
     monkeypatch.setenv("PAPERBOY_HF_URL", "http://hf.local")
-    monkeypatch.setattr(cli.httpx, "AsyncClient", fake_client)
+    monkeypatch.setattr(cli_hf.httpx, "AsyncClient", fake_client)
     code, out, _ = run("fetch", "hf", "--date", "2026-05-08")
     assert code == 0, out
     assert "37 new" in out
@@ -127,7 +128,7 @@ def test_source_down_exits_2_with_one_line(db_env: str, monkeypatch: pytest.Monk
 
     real_client = httpx.AsyncClient
     monkeypatch.setattr(
-        cli.httpx,
+        cli_hf.httpx,
         "AsyncClient",
         lambda **kw: real_client(transport=httpx.MockTransport(handler)),
     )
