@@ -13,6 +13,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import httpx
 from tenacity import (
@@ -31,6 +32,30 @@ log = logging.getLogger(__name__)
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _RATELIMIT_RESET = re.compile(r"(?:^|[;,\s])t=(\d+)")
 MAX_SERVER_WAIT_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpOptions:
+    """How every source talks HTTP (``PAPERBOY_SOURCE_TIMEOUT_SECONDS`` and
+    ``PAPERBOY_SOURCE_RETRY_INITIAL_SECONDS``): the timeout of one request and the first
+    backoff wait, which doubles per retry. ``transport`` lets tests answer without a network."""
+
+    timeout_seconds: float = 30.0
+    retry_initial_seconds: float = 1.0
+    transport: httpx.AsyncBaseTransport | None = None
+
+    def client(self, *, max_connections: int | None = None) -> httpx.AsyncClient:
+        """A client for one fetch (the caller closes it); ``max_connections=1`` for arXiv."""
+        if max_connections is None:
+            return httpx.AsyncClient(
+                timeout=self.timeout_seconds, follow_redirects=True, transport=self.transport
+            )
+        return httpx.AsyncClient(
+            timeout=self.timeout_seconds,
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=max_connections),
+            transport=self.transport,
+        )
 
 
 class RetryableStatus(Exception):

@@ -80,6 +80,7 @@ class ArxivSource:
         attempts: int = 4,
         initial_wait: float = 3.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_page: Callable[[int, int], None] | None = None,
     ) -> None:
         self._client = client
         self._api_url = api_url
@@ -90,6 +91,7 @@ class ArxivSource:
         self._attempts = attempts
         self._initial_wait = initial_wait
         self._sleep = sleep
+        self._on_page = on_page  # (pages so far, papers so far): progress on long API fetches
 
     async def _get(
         self, url: str, params: dict[str, str] | None = None, *, conditional: bool = False
@@ -142,7 +144,7 @@ class ArxivSource:
     async def _search(self, params: dict[str, str], *, max_results: int) -> ArxivBatch:
         wanted = max(1, min(max_results, MAX_RESULTS_CAP))
         result = ArxivBatch(kind="api")
-        start = 0
+        start = pages = 0
         try:
             while start < wanted:
                 size = min(PAGE_SIZE, wanted - start)
@@ -153,6 +155,9 @@ class ArxivSource:
                     result.add(paper)
                 result.skipped += page.skipped
                 result.total_results = page.total_results
+                pages += 1
+                if self._on_page is not None:
+                    self._on_page(pages, len(result.papers))
                 received = len(page.papers) + page.skipped
                 if received == 0:
                     # legacy quirk: an empty page mid-way (arxiv.py raises UnexpectedEmptyPageError)
