@@ -8,26 +8,19 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 
+from adapters.cli.ingest_report import report_stored
 from adapters.cli.support import _settings, run_guarded
-from adapters.composition import Library, open_library
+from adapters.composition import open_library
+from adapters.paper_sources import hf_source, ingest_targets
 from bot.errors import UserError
-from bot.sources.hf.parse import ParseResult, parse_saved_body
+from bot.sources import HUGGING_FACE, SourceBatch
+from bot.sources.hf.parse import parse_saved_body
 from bot.sources.hf.period import parse_period
-from bot.sources.hf.source import HuggingFaceSource
+from bot.sources.ingest import SavedBatches, StoredBatch, ingest
 
 SAMPLE_FILES = ("hf_daily_papers_2026-05-08.json", "hf_daily_papers_2026-06-12.json")
-
-
-def _report(library: Library, result: ParseResult, what: str) -> None:
-    report = library.ingest(result.papers)
-    skipped = f", {result.skipped} malformed entries skipped" if result.skipped else ""
-    typer.echo(
-        f"{what}: {len(result.papers)} papers ({report.added} new, {report.updated} updated)"
-        f"{skipped}. Library: {library.papers.count()} papers."
-    )
 
 
 def _read_file(path: Path) -> str:
@@ -37,6 +30,22 @@ def _read_file(path: Path) -> str:
         raise UserError(f"No such file: {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"Could not read {path}: {exc.__class__.__name__}") from None
+
+
+def _saved(file: Path | None, sample: bool, now: datetime) -> SavedBatches:
+    """The bundled sample and/or a saved body, parsed before anything is stored."""
+    bodies: list[tuple[str, str]] = []
+    if sample:
+        folder = resources.files("adapters") / "samples"
+        for name in SAMPLE_FILES:
+            bodies.append((f"sample {name}", (folder / name).read_text(encoding="utf-8")))
+    if file is not None:
+        bodies.append((str(file), _read_file(file)))
+    batches = []
+    for label, body in bodies:
+        result = parse_saved_body(body, seen_at=now)
+        batches.append(SourceBatch(label, tuple(result.papers), result.skipped))
+    return SavedBatches(HUGGING_FACE, batches)
 
 
 def fetch_hf(
@@ -57,17 +66,10 @@ def fetch_hf(
     def action() -> None:
         now = datetime.now(UTC)
         if file is not None or sample:
-            bodies: list[tuple[str, str]] = []
-            if sample:
-                folder = resources.files("adapters") / "samples"
-                for name in SAMPLE_FILES:
-                    bodies.append((f"sample {name}", (folder / name).read_text(encoding="utf-8")))
-            if file is not None:
-                bodies.append((str(file), _read_file(file)))
-            parsed = [(what, parse_saved_body(body, seen_at=now)) for what, body in bodies]
+            saved = _saved(file, sample, now)
             with open_library(settings) as library:
-                for what, result in parsed:
-                    _report(library, result, what)
+                targets = ingest_targets(library, record_health=False)
+                asyncio.run(ingest(saved, targets, on_stored=report_stored(library)))
             return
         period = parse_period(day=day, week=week, month=month, today=now.date())
         typer.echo(f"Fetching Hugging Face Daily Papers for {period.describe()}…", err=True)
@@ -75,16 +77,18 @@ def fetch_hf(
         def progress(page: int, papers: int) -> None:
             typer.echo(f"  page {page}: {papers} papers so far", err=True)
 
-        async def fetch() -> ParseResult:
-            async with httpx.AsyncClient(timeout=30.0, follow_redirects=True) as client:
-                source = HuggingFaceSource(client, settings.hf_url, on_page=progress)
-                return await source.fetch(period)
-
-        result = asyncio.run(fetch())
-        if not result.papers and not result.skipped:
-            typer.echo(f"Hugging Face has no papers for {period.describe()} (weekend or holiday?).")
-            return
+        source = hf_source(settings, period, on_page=progress)
         with open_library(settings) as library:
-            _report(library, result, f"Hugging Face {period.describe()}")
+            say = report_stored(library)
+
+            def said(stored: StoredBatch) -> None:
+                if stored.batch.papers or stored.batch.skipped:
+                    say(stored)  # an empty day is explained below
+
+            outcome = asyncio.run(ingest(source, ingest_targets(library), on_stored=said))
+        if outcome.error is not None:
+            raise outcome.error
+        if not outcome.papers and not any(s.batch.skipped for s in outcome.stored):
+            typer.echo(f"Hugging Face has no papers for {period.describe()} (weekend or holiday?).")
 
     run_guarded(action)
