@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable
 from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import Library
 from adapters.settings import Settings
+from bot.pacing import HostPacer
 from bot.sources.arxiv.fetch import ArxivEndpoints, ArxivFetches
 from bot.sources.hf.period import HfPeriod
 from bot.sources.hf.source import HfPeriodFetch
 from bot.sources.http import HttpOptions
 from bot.sources.ingest import IngestTargets
-from bot.sources.pacing import HostPacer
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 

@@ -6,7 +6,7 @@
 - :mod:`bot.sources.ingest` — fetch → store → index → record source health and the arXiv
   calendar, used by ``paperboy serve`` and by ``paperboy fetch hf|arxiv`` alike.
 - :mod:`bot.sources.http` — retries with backoff and :class:`bot.sources.http.HttpOptions`
-  (timeout, first retry wait); :mod:`bot.sources.pacing` — the per-host pacer.
+  (timeout, first retry wait); :mod:`bot.pacing` — the keyed pacer.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from bot.errors import UserError
+from bot.pacing import ARXIV_MIN_INTERVAL_S, HostPacer
 from bot.sources import ARXIV, PaperSource, SourceBatch
 from bot.sources.arxiv.calendar import announcement_record
 from bot.sources.arxiv.ids import base_id
@@ -29,7 +30,6 @@ from bot.sources.arxiv.source import (
     ValidatorCache,
 )
 from bot.sources.http import HttpOptions
-from bot.sources.pacing import ARXIV_MIN_INTERVAL_S, HostPacer
 
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 

@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 import httpx
 
 from bot.errors import BadPayload, SourceUnavailable, UserError
+from bot.pacing import HostPacer
 from bot.sources.arxiv.ids import parse_arxiv_id
 from bot.sources.arxiv.listing import parse_listing_page
 from bot.sources.arxiv.parse import ArxivBatch, ArxivQueryRejected, parse_arxiv_feed
 from bot.sources.hf.source import USER_AGENT
 from bot.sources.http import RetryableStatus, describe_failure, get_with_retries
-from bot.sources.pacing import HostPacer
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from adapters.cli import app as cli
 from adapters.cli import arxiv as cli_arxiv
 from adapters.paper_sources import Progress, arxiv_fetches
 from adapters.settings import Settings
+from bot.pacing import HostPacer
 from bot.sources.arxiv.calendar import AnnouncementStatus
 from bot.sources.arxiv.fetch import ArxivFetches
-from bot.sources.pacing import HostPacer
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from tests.bot.arxiv_fixtures import RSS, SYNTHETIC, recorded
 from tests.bot.fake_clock import FakeClock

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bot.errors import SourceUnavailable, UserError
+from bot.pacing import HostPacer
 from bot.papers import Paper
 from bot.ports import IngestReport
 from bot.sources import ARXIV, HUGGING_FACE, SourceBatch, SourceName
@@ -25,7 +26,6 @@ from bot.sources.ingest import (
     followed_categories,
     ingest,
 )
-from bot.sources.pacing import HostPacer
 from tests.bot.arxiv_fixtures import RSS
 from tests.bot.fake_clock import FakeClock
 from tests.conftest import FIXTURES

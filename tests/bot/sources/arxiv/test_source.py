@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from bot.errors import SourceUnavailable, UserError
+from bot.pacing import HostPacer
 from bot.sources.arxiv.parse import ArxivQueryRejected
 from bot.sources.arxiv.source import ArxivSource
-from bot.sources.pacing import HostPacer
 from tests.bot.arxiv_fixtures import ATOM, RSS, SYNTHETIC, recorded
 from tests.bot.fake_clock import FakeClock
 

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from bot.sources.pacing import HostPacer
+from bot.pacing import HostPacer
 from tests.bot.fake_clock import FakeClock
 
 API = "https://export.arxiv.org/api/query"
