@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import Library
 from adapters.settings import Settings
-from bot.pacing import HostPacer
+from bot.pacing import KeyedPacer
 from bot.sources.arxiv.fetch import ArxivEndpoints, ArxivFetches
 from bot.sources.hf.period import HfPeriod
 from bot.sources.hf.source import HfPeriodFetch
@@ -46,7 +46,7 @@ def arxiv_fetches(
     settings: Settings,
     *,
     on_page: Progress | None = None,
-    pacer: HostPacer | None = None,
+    pacer: KeyedPacer | None = None,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> ArxivFetches:
     """The arXiv fetches, sharing one pacer, at the ``PAPERBOY_ARXIV_*`` endpoints (tests

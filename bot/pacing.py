@@ -1,10 +1,15 @@
-"""arXiv's etiquette as code: one request every 3 seconds per host, one connection at a time.
+"""Polite spacing of outgoing requests: one keyed pacer for every place that needs it.
 
-arXiv's terms of use ask for "no more than one request every three seconds, and limit requests to a
-single connection at a time" for the API, RSS and listing pages
-(https://info.arxiv.org/help/api/tou.html). The pacer serialises requests per host and waits out the
-gap measured from the end of the previous request, which is stricter than start-to-start. Clock and
-sleep are injected so tests check the waits with a fake clock instead of sleeping.
+The same idea serves two callers. arXiv asks for "no more than one request every three
+seconds, and ... a single connection at a time" (https://info.arxiv.org/help/api/tou.html):
+the arXiv source keys the pacer by host. Discord counts 429s towards its invalid-request ban
+(https://discord.com/developers/docs/topics/rate-limits#invalid-request-limit-aka-cloudflare-bans),
+so the Discord adapter keys it by channel and holds the channel for a whole digest, so two
+digests never interleave their messages.
+
+Per key: one holder at a time (:meth:`KeyedPacer.turn`), and ``interval`` seconds from the
+*end* of one request to the start of the next, which is stricter than start-to-start. Clock
+and sleep are injected so tests check the waits on a fake clock instead of sleeping.
 """
 
 from __future__ import annotations
@@ -14,17 +19,30 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-import httpx
 
-ARXIV_MIN_INTERVAL_S = 3.0
+class Turn:
+    """A key held by one caller: each :meth:`request` waits out the gap, then runs."""
+
+    def __init__(self, pacer: KeyedPacer, key: str) -> None:
+        self._pacer = pacer
+        self._key = key
+
+    @asynccontextmanager
+    async def request(self) -> AsyncIterator[None]:
+        """Run one request after the key's gap; its end (even a failed one) starts the next."""
+        await self._pacer._wait(self._key)
+        try:
+            yield
+        finally:
+            self._pacer._mark_done(self._key)
 
 
-class HostPacer:
-    """Per-host spacing and mutual exclusion for outgoing requests."""
+class KeyedPacer:
+    """Per-key mutual exclusion and spacing (keys: a host, a channel id…)."""
 
     def __init__(
         self,
-        interval: float = ARXIV_MIN_INTERVAL_S,
+        interval: float,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -36,17 +54,24 @@ class HostPacer:
         self._last_done: dict[str, float] = {}
 
     @asynccontextmanager
-    async def slot(self, url: str) -> AsyncIterator[None]:
-        """Hold the host's only slot for one request, after waiting out the gap."""
-        host = httpx.URL(url).host
-        lock = self._locks.setdefault(host, asyncio.Lock())
+    async def turn(self, key: str) -> AsyncIterator[Turn]:
+        """Hold ``key`` for one or more paced requests; other holders of ``key`` wait."""
+        lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:
-            last = self._last_done.get(host)
-            if last is not None:
-                wait = last + self._interval - self._clock()
-                if wait > 0:
-                    await self._sleep(wait)
-            try:
-                yield
-            finally:
-                self._last_done[host] = self._clock()
+            yield Turn(self, key)
+
+    @asynccontextmanager
+    async def slot(self, key: str) -> AsyncIterator[None]:
+        """Hold ``key`` for exactly one request, after waiting out the gap."""
+        async with self.turn(key) as turn, turn.request():
+            yield
+
+    def _mark_done(self, key: str) -> None:
+        self._last_done[key] = self._clock()
+
+    async def _wait(self, key: str) -> None:
+        last = self._last_done.get(key)
+        if last is not None:
+            wait = last + self._interval - self._clock()
+            if wait > 0:
+                await self._sleep(wait)

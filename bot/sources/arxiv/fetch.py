@@ -16,12 +16,13 @@ from dataclasses import dataclass
 import httpx
 
 from bot.errors import UserError
-from bot.pacing import ARXIV_MIN_INTERVAL_S, HostPacer
+from bot.pacing import KeyedPacer
 from bot.sources import ARXIV, PaperSource, SourceBatch
 from bot.sources.arxiv.calendar import announcement_record
 from bot.sources.arxiv.ids import base_id
 from bot.sources.arxiv.parse import KIND_API, ArxivBatch
 from bot.sources.arxiv.source import (
+    ARXIV_MIN_INTERVAL_S,
     DEFAULT_API_URL,
     DEFAULT_LISTING_URL,
     DEFAULT_RSS_URL,
@@ -95,13 +96,13 @@ class ArxivFetches:
         endpoints: ArxivEndpoints | None = None,
         *,
         http: HttpOptions | None = None,
-        pacer: HostPacer | None = None,
+        pacer: KeyedPacer | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         on_page: Callable[[int, int], None] | None = None,
     ) -> None:
         self.endpoints = endpoints or ArxivEndpoints()
         self.http = http or HttpOptions()
-        self._pacer = pacer or HostPacer(sleep=sleep)
+        self._pacer = pacer or KeyedPacer(ARXIV_MIN_INTERVAL_S, sleep=sleep)
         self._validators = ValidatorCache()
         self._sleep = sleep
         self._on_page = on_page

@@ -19,7 +19,7 @@ from adapters.cli import app as cli
 from adapters.cli import arxiv as cli_arxiv
 from adapters.paper_sources import Progress, arxiv_fetches
 from adapters.settings import Settings
-from bot.pacing import HostPacer
+from bot.pacing import KeyedPacer
 from bot.sources.arxiv.calendar import AnnouncementStatus
 from bot.sources.arxiv.fetch import ArxivFetches
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
@@ -83,7 +83,7 @@ def fake_arxiv(monkeypatch: pytest.MonkeyPatch, db_env: str) -> Iterator[FakeArx
     clock = FakeClock()
 
     def make_fetches(settings: Settings, on_page: Progress) -> ArxivFetches:
-        pacer = HostPacer(3.0, clock=clock, sleep=clock.sleep)
+        pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
         return arxiv_fetches(settings, on_page=on_page, pacer=pacer, sleep=clock.sleep)
 
     monkeypatch.setattr(cli_arxiv, "make_fetches", make_fetches)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.errors import SourceUnavailable, UserError
-from bot.pacing import HostPacer
+from bot.pacing import KeyedPacer
 from bot.papers import Paper
 from bot.ports import IngestReport
 from bot.sources import ARXIV, HUGGING_FACE, SourceBatch, SourceName
@@ -154,7 +154,7 @@ async def test_the_hf_source_uses_its_http_options() -> None:
 async def test_arxiv_announcements_become_batches_with_the_calendar_day() -> None:
     clock = FakeClock()
     http = HttpOptions(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)))
-    fetches = ArxivFetches(http=http, pacer=HostPacer(clock=clock, sleep=clock.sleep))
+    fetches = ArxivFetches(http=http, pacer=KeyedPacer(3.0, clock=clock, sleep=clock.sleep))
     (batch,) = [b async for b in fetches.announcements("cs.LG").batches()]
     assert batch.label == "arXiv cs.LG feed" and len(batch.papers) == 3
     assert batch.announce_types == (("new", 3),)
