@@ -1,4 +1,7 @@
-"""Polite spacing of outgoing requests: one keyed pacer for every place that needs it.
+"""Polite spacing of outgoing requests: one keyed pacer, and one reading of "wait N seconds".
+
+:func:`requested_wait` is the only parser of a server's ``Retry-After`` (and of Hugging
+Face's ``RateLimit`` header); each caller decides how long it is willing to wait.
 
 The same idea serves two callers. arXiv asks for "no more than one request every three
 seconds, and ... a single connection at a time" (https://info.arxiv.org/help/api/tou.html):
@@ -15,9 +18,45 @@ and sleep are injected so tests check the waits on a fake clock instead of sleep
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+_RATELIMIT_RESET = re.compile(r"(?:^|[;,\s])t=(\d+)")
+
+
+def requested_wait(
+    retry_after: str | None, *, ratelimit: str | None = None, now: datetime | None = None
+) -> float | None:
+    """Seconds a server asked us to wait, or None when it did not say (or said nonsense).
+
+    ``ratelimit`` is the IETF-draft ``RateLimit: "api";r=0;t=42`` header Hugging Face sends
+    (https://huggingface.co/docs/hub/rate-limits): ``t`` is the seconds until the window
+    resets, and wins when present. ``retry_after`` is RFC 9110 §10.2.3
+    (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3): ``delay-seconds`` (digits only,
+    so ``-5`` and ``1.5`` are nonsense) or an ``HTTP-date``, which counts from ``now``; a
+    date already past means "now" (0). The answer is not capped: the caller knows how long it
+    can afford to wait.
+    """
+    if ratelimit:
+        match = _RATELIMIT_RESET.search(ratelimit)
+        if match:
+            return float(match.group(1))
+    text = (retry_after or "").strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():
+        return float(text)  # float, not int: 400 digits give inf, never an error
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000": the RFC's dates are GMT anyway
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class Turn:

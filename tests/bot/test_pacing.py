@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from datetime import UTC, datetime
 
 import pytest
 
-from bot.pacing import KeyedPacer
+from bot.pacing import KeyedPacer, requested_wait
 from tests.bot.fake_clock import FakeClock
 
 API = "export.arxiv.org"
@@ -100,3 +101,34 @@ async def test_a_failed_request_still_counts_for_the_gap() -> None:
     async with pacer.slot(API):
         pass
     assert clock.sleeps == [3.0]
+
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "seconds"),
+    [
+        ("7", 7.0),
+        (" 120 ", 120.0),
+        ("0", 0.0),
+        ("Thu, 01 Jan 2026 00:00:30 GMT", 30.0),  # an HTTP-date, counted from now
+        ("Wed, 31 Dec 2025 23:59:00 GMT", 0.0),  # already past: now
+        ("Thursday, 01-Jan-26 00:01:00 GMT", 60.0),  # obsolete forms must be read too
+        ("Thu Jan  1 00:02:00 2026", 120.0),  # asctime (no zone: GMT)
+        ("9" * 500, float("inf")),  # huge: the caller caps it
+        ("-5", None),  # negative: not delay-seconds
+        ("1.5", None),  # delay-seconds are whole
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("٣", None),  # a non-ASCII digit
+    ],
+)
+def test_retry_after_is_read_as_rfc_9110_says(retry_after: str | None, seconds: float) -> None:
+    assert requested_wait(retry_after, now=NOW) == seconds
+
+
+def test_hugging_faces_ratelimit_reset_wins_over_retry_after() -> None:
+    assert requested_wait("5", ratelimit='"api";r=0;t=42', now=NOW) == 42.0
+    assert requested_wait("5", ratelimit='"api";r=10', now=NOW) == 5.0  # no t=: Retry-After
