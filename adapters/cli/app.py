@@ -28,7 +28,7 @@ fetch_app.command("hf")(hf.fetch_hf)
 fetch_app.command("arxiv")(arxiv.fetch_arxiv)
 
 app.command()(doctor)
-app.command()(library.search)
+app.command(context_settings=library.SEARCH_CONTEXT)(library.search)
 app.command()(library.digest)
 app.command("command")(channels.command)
 app.command("serve")(channels.serve)

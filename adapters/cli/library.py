@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -16,30 +16,38 @@ from bot.chat import ChannelRef
 from bot.commands.render import render_digest, render_results
 from bot.digests.build import Topic, build_digest
 from bot.errors import UserError
-from bot.ranking.query import Since, parse_query
+from bot.ranking.query import Since, parse_query, parse_since
+
+# A query may start with "-" (``paperboy search -vision diffusion``): words that look like
+# options but are not ours are query text, not an error.
+SEARCH_CONTEXT = {"ignore_unknown_options": True}
 
 
 def _parse_since_option(value: str | None) -> Since | None:
-    if value is None or value.lower() == "all":
+    """``--since`` takes what ``since:`` takes in a query (7d, 2w, 2026-01-31), or ``all``."""
+    if value is None or value.strip().lower() == "all":
         return None
-    try:
-        return Since(day=date.fromisoformat(value))
-    except ValueError:
-        raise UserError(
-            f"--since {value} is not a date.", example="paperboy search scaling --since 2026-01-31"
-        ) from None
+    return parse_since(value)
 
 
 def search(
-    query: Annotated[str, typer.Argument(help="A query, e.g. '\"scaling laws\" -vision'.")],
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY", help="A query, e.g. '\"scaling laws\" -vision' or scaling -vision."
+        ),
+    ],
     limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
     since: Annotated[
-        str | None, typer.Option("--since", help="YYYY-MM-DD, or 'all' (default).")
+        str | None,
+        typer.Option("--since", help="7d, 2w, YYYY-MM-DD (as since: in a query), or 'all'."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """Search the library; each result says why it was picked."""
     settings = _settings()
+
+    query = " ".join(words)
 
     def action() -> None:
         parsed = parse_query(query)

@@ -53,8 +53,35 @@ def test_search_since_filters(db_env: str) -> None:
     run("fetch", "hf", "--file", str(SAMPLE))
     code, out, _ = run("search", "scaling", "--since", "2026-05-09", "--json")
     assert code == 0 and json.loads(out) == []
-    code, out, _ = run("search", "scaling", "--since", "yesterday")
+    code, _, err = run("search", "scaling", "--since", "yesterday")
+    assert code == 1 and "since:7d" in err
+
+
+@pytest.mark.parametrize("days", ["7d", "3650d", "2w"])
+def test_since_takes_what_the_query_language_takes(db_env: str, days: str) -> None:
+    run("fetch", "hf", "--file", str(SAMPLE))
+    code, flag, err = run("search", "scaling", "--since", days, "--json")
+    assert code == 0, err
+    _, inline, _ = run("search", f"scaling since:{days}", "--json")
+    assert json.loads(flag) == json.loads(inline)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("-vision",), ("scaling", "-vision"), ("scaling -vision",), ("--json", "-vision", "scaling")],
+)
+def test_a_query_may_start_with_a_minus(db_env: str, args: tuple[str, ...]) -> None:
+    run("fetch", "hf", "--file", str(SAMPLE))
+    code, out, err = run("search", *args, "--json", "--limit", "100")
+    assert code == 0, err
+    titles = [r["title"].lower() for r in json.loads(out)]
+    assert titles and not any("vision" in t for t in titles)
+
+
+def test_an_unknown_category_gets_the_real_one_suggested(db_env: str) -> None:
+    code, _, err = run("search", "cat:cs.ML")
     assert code == 1
+    assert "Did you mean cat:stat.ML" in err
 
 
 @pytest.mark.parametrize(
