@@ -1,37 +1,63 @@
-"""The ``paperboy`` command tree: this module only registers the commands.
+"""The ``paperboy`` command tree: this module only names the commands and where they live.
 
-Each command lives in its own module (``hf``, ``arxiv``, ``library``, ``channels``, ``db``,
-``index``, ``doctor``) as a plain function or a sub-app; none of them imports this one, so
-there is no import circle. Error handling shared by every command lives in
-:mod:`adapters.cli.support`; the console-script entry point is :func:`adapters.cli.main`.
+Each command lives in its own module as a plain function or a sub-app — ``doctor``,
+``library`` (``search``, ``digest``), ``channels`` (``command``, ``serve``), ``db``,
+``fetch`` (``hf``, ``arxiv``), ``index`` — imported only when it runs (see
+:mod:`adapters.cli.lazy`), so ``paperboy --help`` starts fast. None of them imports this
+module. Shared error handling: :mod:`adapters.cli.support`; entry point:
+:func:`adapters.cli.main`.
 """
 
 from __future__ import annotations
 
 import typer
 
-from adapters.cli import arxiv, channels, hf, library, main
-from adapters.cli.db import db_app
-from adapters.cli.doctor import doctor
-from adapters.cli.index import index_app
+from adapters.cli import main
+from adapters.cli.lazy import MARKUP_MODE, LazyCommand, lazy_group
 
-__all__ = ["app", "main"]  # main: for installs whose `paperboy` script still points here
+__all__ = ["COMMANDS", "app", "main"]  # main: for installs whose script still points here
+
+COMMANDS = {
+    "doctor": LazyCommand(
+        "adapters.cli.doctor:doctor",
+        "Check configuration, database, migrations, platform tokens and sources.",
+    ),
+    "search": LazyCommand(
+        "adapters.cli.library:search",
+        "Search the library; each result says why it was picked.",
+        # A query may start with "-" (paperboy search -vision diffusion): words that look
+        # like options but are not ours are query text, not an error.
+        context_settings={"ignore_unknown_options": True},
+    ),
+    "digest": LazyCommand(
+        "adapters.cli.library:digest",
+        "Print a digest for topics, or build (and with --post, post) a channel's digest now.",
+    ),
+    "command": LazyCommand(
+        "adapters.cli.channels:command",
+        "Run any /papers command against a channel, without a chat platform.",
+    ),
+    "serve": LazyCommand(
+        "adapters.cli.channels:serve",
+        "Run the scheduler and the chosen platforms until stopped (SIGTERM or Ctrl-C).",
+    ),
+    "db": LazyCommand("adapters.cli.db:db_app", "Manage the database schema."),
+    "fetch": LazyCommand(
+        "adapters.cli.fetch:fetch_app", "Fetch papers from a source into the library."
+    ),
+    "index": LazyCommand("adapters.cli.index:index_app", "Manage this replica's search index."),
+}
 
 app = typer.Typer(
+    cls=lazy_group(COMMANDS),
     help="Paperboy delivers ranked research papers to team channels.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=MARKUP_MODE,
 )
-fetch_app = typer.Typer(help="Fetch papers from a source into the library.", no_args_is_help=True)
-fetch_app.command("hf")(hf.fetch_hf)
-fetch_app.command("arxiv")(arxiv.fetch_arxiv)
 
-app.command()(doctor)
-app.command(context_settings=library.SEARCH_CONTEXT)(library.search)
-app.command()(library.digest)
-app.command("command")(channels.command)
-app.command("serve")(channels.serve)
-app.add_typer(db_app, name="db")
-app.add_typer(fetch_app, name="fetch")
-app.add_typer(index_app, name="index")
+
+@app.callback()
+def paperboy() -> None:
+    """Paperboy delivers ranked research papers to team channels."""

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import typer
 
+from adapters.cli.lazy import MARKUP_MODE
 from adapters.cli.support import _settings, run_guarded
 from storage.database import SchemaUpgrade, make_engine, upgrade
 
-db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Manage the database schema.", no_args_is_help=True, rich_markup_mode=MARKUP_MODE
+)
 
 
 def describe_upgrade(done: SchemaUpgrade) -> str:

@@ -18,10 +18,6 @@ from bot.digests.build import Topic, build_digest
 from bot.errors import UserError
 from bot.ranking.query import Since, parse_query, parse_since
 
-# A query may start with "-" (``paperboy search -vision diffusion``): words that look like
-# options but are not ours are query text, not an error.
-SEARCH_CONTEXT = {"ignore_unknown_options": True}
-
 
 def _parse_since_option(value: str | None) -> Since | None:
     """``--since`` takes what ``since:`` takes in a query (7d, 2w, 2026-01-31), or ``all``."""
