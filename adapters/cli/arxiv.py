@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.ingest_report import report_stored
+from adapters.cli.ingest_report import print_progress, report_stored
 from adapters.cli.support import EXIT_SOURCE_DOWN, EXIT_USER_ERROR, _settings, run_guarded
 from adapters.composition import Library, open_library
 from adapters.paper_sources import Progress, arxiv_fetches, ingest_targets
@@ -36,10 +36,6 @@ def _read_bytes(path: Path) -> bytes:
         raise UserError(f"No such file: {path}") from None
     except OSError as exc:
         raise UserError(f"Could not read {path}: {exc.__class__.__name__}") from None
-
-
-def _progress(page: int, papers: int) -> None:
-    typer.echo(f"  page {page}: {papers} papers so far", err=True)
 
 
 def make_fetches(settings: Settings, on_page: Progress) -> ArxivFetches:
@@ -133,7 +129,11 @@ def fetch_arxiv(
                 example="paperboy fetch arxiv --category cs.LG",
             )
         requests = _requests(
-            make_fetches(settings, _progress), categories, ids, use_api=use_api, most=max_results
+            make_fetches(settings, print_progress),
+            categories,
+            ids,
+            use_api=use_api,
+            most=max_results,
         )
         with open_library(settings) as library:
             return asyncio.run(_fetch_each(library, requests))

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from adapters.cli.ingest_report import report_stored
+from adapters.cli.ingest_report import print_progress, report_stored
 from adapters.cli.support import _settings, run_guarded
 from adapters.composition import open_library
 from adapters.paper_sources import hf_source, ingest_targets
@@ -73,11 +73,7 @@ def fetch_hf(
             return
         period = parse_period(day=day, week=week, month=month, today=now.date())
         typer.echo(f"Fetching Hugging Face Daily Papers for {period.describe()}…", err=True)
-
-        def progress(page: int, papers: int) -> None:
-            typer.echo(f"  page {page}: {papers} papers so far", err=True)
-
-        source = hf_source(settings, period, on_page=progress)
+        source = hf_source(settings, period, on_page=print_progress)
         with open_library(settings) as library:
             say = report_stored(library)
 

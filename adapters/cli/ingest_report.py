@@ -1,4 +1,5 @@
-"""What ``paperboy fetch …`` says about each batch it stores (HF and arXiv alike)."""
+"""What ``paperboy fetch …`` says while it works (HF and arXiv alike): progress on stderr,
+one line per stored batch on stdout."""
 
 from __future__ import annotations
 
@@ -35,3 +36,8 @@ def report_stored(library: Library) -> Callable[[StoredBatch], None]:
         )
 
     return say
+
+
+def print_progress(page: int, papers: int) -> None:
+    """Progress of a long, paged fetch, on stderr (stdout stays the report)."""
+    typer.echo(f"  page {page}: {papers} papers so far", err=True)
