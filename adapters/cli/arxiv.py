@@ -16,7 +16,13 @@ from typing import Annotated
 import typer
 
 from adapters.cli.ingest_report import print_progress, report_stored
-from adapters.cli.support import EXIT_SOURCE_DOWN, EXIT_USER_ERROR, _settings, run_guarded
+from adapters.cli.support import (
+    EXIT_SOURCE_DOWN,
+    EXIT_USER_ERROR,
+    _settings,
+    print_error,
+    run_guarded,
+)
 from adapters.composition import Library, open_library
 from adapters.paper_sources import Progress, arxiv_fetches, ingest_targets
 from adapters.settings import Settings
@@ -70,11 +76,11 @@ async def _fetch_each(library: Library, requests: list[tuple[str, PaperSource]])
         try:
             outcome = await ingest(source, targets, on_stored=say)
         except UserError as exc:
-            typer.echo(f"Error: {exc.friendly()}", err=True)
+            print_error(exc.friendly())
             code = code or EXIT_USER_ERROR
             continue
         if outcome.error is not None:
-            typer.echo(f"Error: {outcome.error.message}", err=True)
+            print_error(outcome.error.message)
             code = EXIT_SOURCE_DOWN
     return code
 
