@@ -30,15 +30,20 @@ def _settings() -> Settings:
     return settings
 
 
+def print_error(message: str) -> None:
+    """One ``Error: …`` line on stderr, as every command reports a failure."""
+    typer.echo(f"Error: {message}", err=True)
+
+
 def run_guarded(action: Callable[[], T]) -> T:
     """Run a command body; turn known failures into one clear line and an exit code."""
     try:
         return action()
     except UserError as exc:
-        typer.echo(f"Error: {exc.friendly()}", err=True)
+        print_error(exc.friendly())
         raise typer.Exit(EXIT_USER_ERROR) from None
     except SourceUnavailable as exc:
-        typer.echo(f"Error: {exc.message}", err=True)
+        print_error(exc.message)
         raise typer.Exit(EXIT_SOURCE_DOWN) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
