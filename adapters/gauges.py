@@ -9,6 +9,7 @@ from __future__ import annotations
 from adapters.composition import App
 from bot.chat import PLATFORMS
 from bot.metrics import INDEX_LAG, LIBRARY_PAPERS, PAUSED_CHANNELS, SOURCE_LAST_SUCCESS
+from bot.sources import ARXIV, HUGGING_FACE
 from storage.operator_counts import read_operator_counts
 
 
@@ -20,4 +21,10 @@ def refresh_gauges(app: App) -> None:
     for platform in sorted(set(PLATFORMS) | set(counts.paused_channels)):
         PAUSED_CHANNELS.labels(platform).set(counts.paused_channels.get(platform, 0))
     for source, when in counts.last_fetch_ok.items():
-        SOURCE_LAST_SUCCESS.labels(source).set(when.timestamp())
+        label = _METRIC_LABELS.get(source, source.lower())
+        SOURCE_LAST_SUCCESS.labels(label).set(when.timestamp())
+
+
+# Source health is stored under display names; metrics use the sources' metric labels (the
+# same values as paperboy_papers_ingested_total{source}).
+_METRIC_LABELS = {name.display: name.metric for name in (HUGGING_FACE, ARXIV)}

@@ -10,96 +10,42 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 
-import httpx
-
-from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import App
 from adapters.gauges import refresh_gauges
 from adapters.http_server import build_http_app, start_http_server
+from adapters.paper_sources import arxiv_fetches, hf_source, ingest_targets
 from adapters.platform import PlatformRuntime
 from adapters.platforms import PLATFORMS
 from adapters.settings import Settings
 from adapters.shutdown import Shutdown
-from bot.digests.channel import SOURCE_NAME_ARXIV, SOURCE_NAME_HF
 from bot.digests.scheduler import Scheduler
-from bot.errors import SourceUnavailable, UserError
-from bot.metrics import PAPERS_INGESTED, SOURCE_ERRORS
-from bot.ranking.query import parse_query
-from bot.sources.arxiv.calendar import announcement_record
-from bot.sources.arxiv.source import ArxivSource
+from bot.sources import PaperSource
 from bot.sources.hf.period import HfPeriod
-from bot.sources.hf.source import HuggingFaceSource
-from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
+from bot.sources.ingest import followed_categories, ingest
 
 log = logging.getLogger(__name__)
 
 
-async def fetch_once(app: App, settings: Settings) -> None:
+async def fetch_once(app: App, settings: Settings, *, source: PaperSource | None = None) -> None:
     """Fetch the latest HF day, store it, and record the outcome for empty-digest reasons."""
-    now = datetime.now(UTC)
-    try:
-        async with httpx.AsyncClient(
-            timeout=settings.source_timeout_seconds, follow_redirects=True
-        ) as client:
-            source = HuggingFaceSource(
-                client, settings.hf_url, initial_wait=settings.source_retry_initial_seconds
-            )
-            result = await source.fetch(HfPeriod("latest"))
-    except SourceUnavailable as exc:
-        SOURCE_ERRORS.labels("huggingface").inc()
-        log.warning("fetch failed: %s", exc.message)
-        await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_HF, exc.message, now)
-        return
-    report = await asyncio.to_thread(app.library.ingest, result.papers)
-    PAPERS_INGESTED.labels("huggingface").inc(report.added + report.updated)
-    await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_HF, None, now)
-    log.info("fetched %d papers (%d new)", len(result.papers), report.added)
+    chosen = source or hf_source(settings, HfPeriod("latest"))
+    await ingest(chosen, ingest_targets(app.library))
 
 
-async def fetch_arxiv_categories(app: App, settings: Settings) -> None:
+async def fetch_arxiv_categories(
+    app: App, settings: Settings, *, source_for: Callable[[str], PaperSource] | None = None
+) -> None:
     """Fetch today's announcements for every ``cat:`` category a channel follows, noting
     empty days in the calendar so digests can say "no announcement" instead of nothing."""
-    texts = await asyncio.to_thread(app.channels.subscribed_texts)
-    categories: set[str] = set()
-    for text in texts:
-        try:
-            categories.update(parse_query(text).categories)
-        except UserError:
-            continue  # stored topics were validated when subscribed; skip anything odd
+    categories = followed_categories(await asyncio.to_thread(app.channels.subscribed_texts))
     if not categories:
         return
-    arxiv = ArxivSettings()
-    calendar = SqlAnnouncementCalendar(app.library.engine)
-    now = datetime.now(UTC)
-    limits = httpx.Limits(max_connections=1)  # arXiv: one connection at a time
-    async with httpx.AsyncClient(
-        timeout=settings.source_timeout_seconds, follow_redirects=True, limits=limits
-    ) as client:
-        source = ArxivSource(
-            client, api_url=arxiv.api_url, rss_url=arxiv.rss_url, listing_url=arxiv.listing_url
-        )
-        for category in sorted(categories):
-            try:
-                fetches = await source.fetch_announcements(category)
-            except SourceUnavailable as exc:
-                SOURCE_ERRORS.labels("arxiv").inc()
-                log.warning("arXiv fetch failed: %s", exc.message)
-                await asyncio.to_thread(
-                    app.channels.record_source_result, SOURCE_NAME_ARXIV, exc.message, now
-                )
-                continue
-            for fetched in fetches:
-                if fetched.batch is None:
-                    continue
-                record = announcement_record(fetched.batch)
-                if record is not None:
-                    await asyncio.to_thread(calendar.record_announcement, record)
-                report = await asyncio.to_thread(app.library.ingest, fetched.batch.papers)
-                PAPERS_INGESTED.labels("arxiv").inc(report.added + report.updated)
-            await asyncio.to_thread(app.channels.record_source_result, SOURCE_NAME_ARXIV, None, now)
+    fetch = source_for or arxiv_fetches(settings).announcements
+    targets = ingest_targets(app.library)
+    for category in categories:
+        await ingest(fetch(category), targets)
 
 
 async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
@@ -64,8 +65,17 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest migration.
+@dataclass(frozen=True, slots=True)
+class SchemaUpgrade:
+    """What :func:`upgrade` did: from ``before`` (None: an empty database) to ``after``."""
+
+    before: str | None
+    after: str | None
+    steps: int
+
+
+def upgrade(engine: Engine) -> SchemaUpgrade:
+    """Bring the schema to the newest migration; say which revisions it went through.
 
     On PostgreSQL an advisory lock serialises replicas that start together: the first runs
     the migrations, the others wait and then find nothing to do.
@@ -75,12 +85,22 @@ def upgrade(engine: Engine) -> None:
         with engine.connect() as lock_conn:
             lock_conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
             try:
-                command.upgrade(config, "head")
+                return _upgrade_to_head(engine, config)
             finally:
                 lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _ADVISORY_LOCK_KEY})
                 lock_conn.commit()
-    else:
-        command.upgrade(config, "head")
+    return _upgrade_to_head(engine, config)
+
+
+def _upgrade_to_head(engine: Engine, config: Config) -> SchemaUpgrade:
+    before = current_revision(engine)
+    command.upgrade(config, "head")
+    after = current_revision(engine)
+    if before == after:
+        return SchemaUpgrade(before, after, 0)
+    script = ScriptDirectory.from_config(config)
+    steps = len(list(script.iterate_revisions(after, before or "base")))
+    return SchemaUpgrade(before, after, steps)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -43,7 +43,7 @@ def start_serve(
         "PAPERBOY_LOG_LEVEL": "INFO",
         **(extra_env or {}),
     }
-    script = "from adapters.cli.app import main; main()"
+    script = "from adapters.cli import main; main()"
     with log.open("wb") as stderr:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [sys.executable, "-c", script, "serve", *args],

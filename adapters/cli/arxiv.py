@@ -1,35 +1,38 @@
 """``paperboy fetch arxiv``: today's announcements, the export API, or a saved body.
 
 Each batch is stored as soon as it arrives, so a source that fails half-way loses nothing
-already fetched. Mistakes (an unknown category, a malformed id, arXiv's error feed, a
-truncated file) exit 1; arXiv staying down exits 2.
+already fetched, and every category is tried even when an earlier one failed. Mistakes (an
+unknown category, a malformed id, arXiv's error feed, a truncated file) exit 1; arXiv
+staying down exits 2.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 
-from adapters.arxiv_settings import ArxivSettings
-from adapters.cli.app import fetch_app
-from adapters.cli.support import _settings, run_guarded
+from adapters.cli.ingest_report import print_progress, report_stored
+from adapters.cli.support import (
+    EXIT_SOURCE_DOWN,
+    EXIT_USER_ERROR,
+    _settings,
+    print_error,
+    run_guarded,
+)
 from adapters.composition import Library, open_library
+from adapters.paper_sources import Progress, arxiv_fetches, ingest_targets
+from adapters.settings import Settings
 from bot.errors import UserError
-from bot.sources.arxiv.calendar import AnnouncementStatus, announcement_record
+from bot.sources import ARXIV, PaperSource
 from bot.sources.arxiv.categories import validate_category
+from bot.sources.arxiv.fetch import ArxivFetches, arxiv_batch
 from bot.sources.arxiv.ids import base_id
-from bot.sources.arxiv.parse import KIND_API, ArxivBatch
 from bot.sources.arxiv.saved_body import parse_saved_arxiv_body
-from bot.sources.arxiv.source import ArxivSource, FeedFetch
-from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
-
-_ANNOUNCE_ORDER = ("new", "cross", "replace", "replace-cross")
+from bot.sources.ingest import SavedBatches, ingest
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -41,79 +44,47 @@ def _read_bytes(path: Path) -> bytes:
         raise UserError(f"Could not read {path}: {exc.__class__.__name__}") from None
 
 
-def _types_summary(batch: ArxivBatch) -> str:
-    counts = Counter(batch.announcements.values())
-    parts = [f"{counts[key]} {key}" for key in _ANNOUNCE_ORDER if counts[key]]
-    return f" [{', '.join(parts)}]" if parts else ""
+def make_fetches(settings: Settings, on_page: Progress) -> ArxivFetches:
+    """The arXiv fetches the command uses; tests swap in ones on a fake clock."""
+    return arxiv_fetches(settings, on_page=on_page)
 
 
-def _store(library: Library, label: str, batch: ArxivBatch) -> None:
-    """Merge one batch into the library, note the calendar day, and say what happened."""
-    record = announcement_record(batch)
-    if record is not None:
-        SqlAnnouncementCalendar(library.engine).record_announcement(record)
-        if record.status is AnnouncementStatus.NO_ANNOUNCEMENT:
-            typer.echo(
-                f"{label}: no announcement for {record.category} on {record.day.isoformat()} "
-                "(weekend or holiday); noted."
+def _requests(
+    fetches: ArxivFetches, categories: list[str], ids: list[str], *, use_api: bool, most: int
+) -> list[tuple[str, PaperSource]]:
+    """What to fetch, in order, each with the words that announce it."""
+    wanted: list[tuple[str, PaperSource]] = []
+    for category in categories:
+        if use_api:
+            wanted.append(
+                (f"arXiv API {category}", fetches.api_category(category, max_results=most))
             )
-            return
-    if not batch.papers and batch.kind == KIND_API and not batch.skipped:
-        raise UserError(f"{label}: arXiv found no papers for that query; nothing was stored.")
-    report = library.ingest(batch.papers)
-    skipped = f", {batch.skipped} malformed entries skipped" if batch.skipped else ""
-    typer.echo(
-        f"{label}: {len(batch.papers)} papers ({report.added} new, {report.updated} updated)"
-        f"{skipped}{_types_summary(batch)}. Library: {library.papers.count()} papers."
-    )
+        else:
+            wanted.append((f"arXiv {category} announcements", fetches.announcements(category)))
+    if ids:
+        wanted.append((f"arXiv API ({len(ids)} ids)", fetches.ids(ids)))
+    return wanted
 
 
-def _store_fetch(library: Library, label: str, fetched: FeedFetch) -> None:
-    where = "listing page" if fetched.via == "listing" else "feed"
-    if fetched.unchanged or fetched.batch is None:
-        typer.echo(f"{label} {where}: unchanged since the last fetch.")
-        return
-    _store(library, f"{label} {where}", fetched.batch)
+async def _fetch_each(library: Library, requests: list[tuple[str, PaperSource]]) -> int:
+    """Fetch and store every request, carrying on past failures; the exit code they earn."""
+    targets = ingest_targets(library)
+    say = report_stored(library)
+    code = 0
+    for what, source in requests:
+        typer.echo(f"Fetching {what}…", err=True)
+        try:
+            outcome = await ingest(source, targets, on_stored=say)
+        except UserError as exc:
+            print_error(exc.friendly())
+            code = code or EXIT_USER_ERROR
+            continue
+        if outcome.error is not None:
+            print_error(outcome.error.message)
+            code = EXIT_SOURCE_DOWN
+    return code
 
 
-def make_source(client: httpx.AsyncClient, arxiv: ArxivSettings) -> ArxivSource:
-    """The source the command uses; tests swap in one on a fake clock."""
-    return ArxivSource(
-        client, api_url=arxiv.api_url, rss_url=arxiv.rss_url, listing_url=arxiv.listing_url
-    )
-
-
-async def _fetch_and_store(
-    library: Library,
-    arxiv: ArxivSettings,
-    *,
-    categories: list[str],
-    ids: list[str],
-    use_api: bool,
-    max_results: int,
-) -> list[str]:
-    """Fetch every request in turn, storing each batch; return the ids arXiv did not know."""
-    limits = httpx.Limits(max_connections=1)  # arXiv: one connection at a time
-    async with httpx.AsyncClient(timeout=30.0, follow_redirects=True, limits=limits) as client:
-        source = make_source(client, arxiv)
-        for category in categories:
-            if use_api:
-                batch = await source.fetch_category_api(category, max_results=max_results)
-                _store(library, f"arXiv API {category}", batch)
-            else:
-                for fetched in await source.fetch_announcements(category):
-                    _store_fetch(library, f"arXiv {category}", fetched)
-        if not ids:
-            return []
-        batch = await source.fetch_ids(ids)
-        found = {paper.arxiv_id for paper in batch.papers}
-        missing = [raw for raw in ids if base_id(raw) not in found]
-        if batch.papers:
-            _store(library, f"arXiv API ({len(ids)} ids)", batch)
-        return missing
-
-
-@fetch_app.command("arxiv")
 def fetch_arxiv(
     category: Annotated[
         list[str] | None,
@@ -138,7 +109,7 @@ def fetch_arxiv(
     """Fetch arXiv papers (today's announcements by category, or by id) into the library."""
     settings = _settings()
 
-    def action() -> None:
+    def action() -> int:
         categories = list(dict.fromkeys(validate_category(c) for c in category or []))
         ids = [raw.strip() for raw in arxiv_id or []]
         bad = [raw for raw in ids if base_id(raw) is None]
@@ -153,26 +124,26 @@ def fetch_arxiv(
             batch = parse_saved_arxiv_body(_read_bytes(file), seen_at=datetime.now(UTC))
             if batch.category is None and len(categories) == 1:
                 batch.category = categories[0]
+            saved = SavedBatches(ARXIV, [arxiv_batch(str(file), batch)])
             with open_library(settings) as library:
-                _store(library, str(file), batch)
-            return
+                targets = ingest_targets(library, record_health=False)
+                asyncio.run(ingest(saved, targets, on_stored=report_stored(library)))
+            return 0
         if not categories and not ids:
             raise UserError(
                 "Tell me what to fetch: --category, --id or --file.",
                 example="paperboy fetch arxiv --category cs.LG",
             )
+        requests = _requests(
+            make_fetches(settings, print_progress),
+            categories,
+            ids,
+            use_api=use_api,
+            most=max_results,
+        )
         with open_library(settings) as library:
-            missing = asyncio.run(
-                _fetch_and_store(
-                    library,
-                    ArxivSettings(),
-                    categories=categories,
-                    ids=ids,
-                    use_api=use_api,
-                    max_results=max_results,
-                )
-            )
-        if missing:
-            raise UserError(f"arXiv has no paper with id {', '.join(missing)}.")
+            return asyncio.run(_fetch_each(library, requests))
 
-    run_guarded(action)
+    code = run_guarded(action)
+    if code:
+        raise typer.Exit(code)

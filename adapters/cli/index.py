@@ -6,10 +6,13 @@ import time
 
 import typer
 
+from adapters.cli.lazy import MARKUP_MODE
 from adapters.cli.support import _settings, run_guarded
 from adapters.composition import open_library
 
-index_app = typer.Typer(help="Manage this replica's search index.", no_args_is_help=True)
+index_app = typer.Typer(
+    help="Manage this replica's search index.", no_args_is_help=True, rich_markup_mode=MARKUP_MODE
+)
 
 
 @index_app.command("rebuild")

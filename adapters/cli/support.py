@@ -33,6 +33,20 @@ def _settings() -> Settings:
     return settings
 
 
+def print_error(message: str) -> None:
+    """One ``Error: …`` line on stderr, as every command reports a failure."""
+    typer.echo(f"Error: {message}", err=True)
+
+
+def print_result(message: str) -> None:
+    """A command's answer: on stdout, or as an INFO event when logs are JSON (the container
+    entrypoint's migration), so that such a log stays one JSON object per line."""
+    if configured_format() == "json":
+        log.info("%s", message)
+    else:
+        typer.echo(message)
+
+
 def run_guarded(action: Callable[[], T], *, to_log: bool | None = None) -> T:
     """Run a command body; turn known failures into one clear line and an exit code.
 
@@ -47,7 +61,7 @@ def run_guarded(action: Callable[[], T], *, to_log: bool | None = None) -> T:
         if to_log:
             log.error("%s", line)
         else:
-            typer.echo(f"Error: {line}", err=True)
+            print_error(line)
 
     try:
         return action()

@@ -2,8 +2,9 @@
 
 Any replica that has logged in (``client.login``, no gateway needed) can post: a digest is a
 few ``POST /channels/{id}/messages``. discord.py already sleeps on 429 and learns the rate
-limit buckets; :class:`ChannelPacer` adds our own spacing so one busy channel never drains
-its bucket into 429s (which count towards Discord's invalid-request ban).
+limit buckets; the core's :class:`bot.pacing.KeyedPacer`, keyed by channel, adds our own
+spacing so one busy channel never drains its bucket into 429s (which count towards Discord's
+invalid-request ban), and holds the channel for a whole digest.
 
 Access errors are never retried: 50001 Missing Access, 50013 Missing Permissions and 10003
 Unknown Channel become :class:`~bot.chat.ChannelUnavailable` so the core pauses the channel.
@@ -11,12 +12,8 @@ Unknown Channel become :class:`~bot.chat.ChannelUnavailable` so the core pauses 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 
 import aiohttp
 import discord
@@ -31,6 +28,7 @@ from bot.chat import (
     WorkspaceUnavailable,
 )
 from bot.digests.build import Digest
+from bot.pacing import KeyedPacer
 
 log = logging.getLogger("paperboy.discord")
 
@@ -57,36 +55,7 @@ def delivery_nonce(delivery_key: str, index: int) -> str:
     return digest[: MAX_NONCE - len(suffix)] + suffix
 
 
-class ChannelPacer:
-    """Serialises posts per channel and keeps ``interval`` seconds between two of them."""
-
-    def __init__(
-        self,
-        interval: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self._interval = interval
-        self._clock = clock
-        self._sleep = sleep
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._last: dict[str, float] = {}
-
-    @asynccontextmanager
-    async def channel(self, key: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
-        """Hold the channel for a whole digest; call the yielded function before each post."""
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            yield lambda: self._pace(key)
-
-    async def _pace(self, key: str) -> None:
-        last = self._last.get(key)
-        if last is not None:
-            wait = last + self._interval - self._clock()
-            if wait > 0:
-                await self._sleep(wait)
-        self._last[key] = self._clock()
+ChannelPacer = KeyedPacer  # keyed by channel id; kept as the name the runtime builds
 
 
 class DiscordChatAdapter:
@@ -94,7 +63,7 @@ class DiscordChatAdapter:
 
     platform = "discord"
 
-    def __init__(self, client: discord.Client, pacer: ChannelPacer) -> None:
+    def __init__(self, client: discord.Client, pacer: KeyedPacer) -> None:
         self._client = client
         self._pacer = pacer
         self._reported: set[tuple[str, int]] = set()
@@ -103,18 +72,18 @@ class DiscordChatAdapter:
         """Post the digest as embed messages; return the id of the first one."""
         target = self._messageable(channel)
         first_id: str | None = None
-        async with self._pacer.channel(channel.channel_id) as pace:
+        async with self._pacer.turn(channel.channel_id) as turn:
             for index, message in enumerate(digest_messages(digest)):
-                await pace()
                 view = feedback_view(message)
                 try:
-                    sent = await target.send(
-                        content=message.content,
-                        embeds=message.embeds,
-                        nonce=delivery_nonce(delivery_key, index),
-                        allowed_mentions=discord.AllowedMentions.none(),
-                        view=view or discord.utils.MISSING,
-                    )
+                    async with turn.request():
+                        sent = await target.send(
+                            content=message.content,
+                            embeds=message.embeds,
+                            nonce=delivery_nonce(delivery_key, index),
+                            allowed_mentions=discord.AllowedMentions.none(),
+                            view=view or discord.utils.MISSING,
+                        )
                 except discord.RateLimited as exc:
                     raise TransientPostError(f"rate limited for {exc.retry_after:.0f} s") from exc
                 except discord.HTTPException as exc:

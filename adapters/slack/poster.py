@@ -24,6 +24,7 @@ from adapters.slack.blocks import (
     escape,
     render_digest,
 )
+from adapters.slack.retry import DEFAULT_MAX_RETRY_AFTER, retry_after_from
 from bot.chat import (
     ChannelRef,
     ChannelUnavailable,
@@ -74,13 +75,6 @@ class RateLimited(TransientPostError):
         self.retry_after = retry_after
 
 
-def _retry_after(error: SlackApiError) -> float:
-    raw = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after")
-    value = raw[0] if isinstance(raw, list) and raw else raw
-    text = str(value or "").strip()
-    return float(text) if text.isascii() and text.isdigit() else 1.0
-
-
 def classify(error: Exception) -> PostError:
     """The core's view of a failed Slack call (the caller raises it)."""
     if isinstance(error, SlackApiError):
@@ -91,7 +85,7 @@ def classify(error: Exception) -> PostError:
         if code in WORKSPACE_ERRORS:
             return WorkspaceUnavailable(f"{code}: {WORKSPACE_ERRORS[code]}")
         if status == 429 or code in ("ratelimited", "rate_limited"):
-            return RateLimited("rate limited by Slack", _retry_after(error))
+            return RateLimited("rate limited by Slack", retry_after_from(error.response.headers))
         if status >= 500:
             return TransientPostError(f"Slack answered HTTP {status}")
         return TransientPostError(f"Slack refused the call: {code or status}")
@@ -171,12 +165,14 @@ class SlackChatAdapter:
     ) -> str:
         """Send one part. A thread part still throttled after the retry handler waits the
         ``Retry-After`` Slack gave and tries again (bounded), so a burst of 429s does not
-        leave a digest without its tail; the first part goes back to the scheduler instead."""
+        leave a digest without its tail; the first part goes back to the scheduler instead,
+        and so does a part asked to wait longer than the retry handler would."""
         for attempt in range(1, THREAD_PART_ATTEMPTS + 1):
             try:
                 return await self._send(token, channel, message, metadata, thread_ts)
             except RateLimited as error:
-                if thread_ts is None or attempt == THREAD_PART_ATTEMPTS:
+                last = thread_ts is None or attempt == THREAD_PART_ATTEMPTS
+                if last or error.retry_after > DEFAULT_MAX_RETRY_AFTER:
                     raise
                 await self._sleep(error.retry_after)
         raise AssertionError("unreachable: the last attempt returns or raises")

@@ -10,13 +10,16 @@ backoff — a few times, never forever; the caller turns the final failure into
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
 
 import aiohttp
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+
+from bot.pacing import requested_wait
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -26,14 +29,14 @@ DEFAULT_MAX_RETRY_AFTER = 30.0
 DEFAULT_BACKOFF = 1.0
 
 
-def retry_after_seconds(response: HttpResponse) -> float:
-    """The wait a 429 asks for; 1 s when the header is missing or unreadable."""
-    for name, values in response.headers.items():
-        if name.lower() == "retry-after" and values:
-            try:
-                return max(0.0, float(values[0]))
-            except ValueError:
-                return 1.0
+def retry_after_from(headers: Mapping[str, Any]) -> float:
+    """The wait a 429 asks for (:func:`bot.pacing.requested_wait`), from slack_sdk's headers
+    (values are strings or lists, names in any case); 1 s when missing or unreadable."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            first = value[0] if isinstance(value, list) and value else value
+            asked = requested_wait(str(first or ""))
+            return 1.0 if asked is None else asked
     return 1.0
 
 
@@ -68,7 +71,7 @@ class BoundedRetryHandler(AsyncRetryHandler):
     ) -> bool:
         if response is not None:
             if response.status_code == 429:
-                return retry_after_seconds(response) <= self.max_retry_after
+                return retry_after_from(response.headers) <= self.max_retry_after
             return response.status_code in RETRYABLE_STATUS
         return isinstance(error, TimeoutError | aiohttp.ClientConnectionError)
 
@@ -82,7 +85,7 @@ class BoundedRetryHandler(AsyncRetryHandler):
     ) -> None:
         state.next_attempt_requested = True
         if response is not None and response.status_code == 429:
-            wait = retry_after_seconds(response)
+            wait = retry_after_from(response.headers)
         else:
             wait = self.backoff * (2**state.current_attempt)
         await self._sleep(wait)

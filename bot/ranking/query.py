@@ -19,6 +19,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from bot.errors import UserError
+from bot.sources.arxiv.categories import canonical_category, close_categories
 
 _STEMMERS = threading.local()  # snowball stemmers keep state: one per thread
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits, as the index splits
@@ -144,7 +145,8 @@ def _unquote(raw: str) -> tuple[str, bool]:
     return stripped, stripped != raw
 
 
-def _parse_since(value: str) -> Since:
+def parse_since(value: str) -> Since:
+    """A ``since:`` value (``7d``, ``2w``, ``2026-01-31``); also what ``--since`` accepts."""
     value = value.strip().lower()
     match = _SINCE_DAYS.match(value)
     if match:
@@ -158,6 +160,19 @@ def _parse_since(value: str) -> Since:
             f"since:{value} is not a period: use a number of days like since:7d, "
             "or a date like since:2026-01-31."
         ) from None
+
+
+def _category(value: str) -> str:
+    """The canonical spelling of a ``cat:`` value; a typo gets arXiv's real names to try."""
+    well_formed = bool(_CATEGORY.match(value))
+    canonical = canonical_category(value) if well_formed else None
+    if canonical is not None:
+        return canonical
+    close = close_categories(value) if well_formed else []
+    if close:
+        hint = " or ".join(f"cat:{c}" for c in close)
+        raise QuerySyntaxError(f"cat:{value} is not an arXiv category. Did you mean {hint}?")
+    raise QuerySyntaxError(f"cat:{value} is not an arXiv category; categories look like cs.LG.")
 
 
 def parse_query(text: str) -> Query:
@@ -190,17 +205,13 @@ def parse_query(text: str) -> Query:
             elif key == "org":
                 orgs.append(value)
             elif key == "cat":
-                if not _CATEGORY.match(value):
-                    raise QuerySyntaxError(
-                        f"cat:{value} is not an arXiv category; categories look like cs.LG."
-                    )
-                categories.append(value)
+                categories.append(_category(value))
             elif key == "min-upvotes":
                 if not (value.isascii() and value.isdigit()) or len(value) > 7:
                     raise QuerySyntaxError(f"min-upvotes:{value} needs a whole number, e.g. 5.")
                 min_upvotes = int(value)
             else:
-                since = _parse_since(value)
+                since = parse_since(value)
             continue
         unquoted, quoted = _unquote(body)
         normalised = " ".join(tokenize(unquoted))

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import httpx
 from tenacity import (
@@ -25,12 +25,36 @@ from tenacity import (
 )
 
 from bot.errors import SourceUnavailable, UserError
+from bot.pacing import requested_wait
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_RATELIMIT_RESET = re.compile(r"(?:^|[;,\s])t=(\d+)")
 MAX_SERVER_WAIT_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class HttpOptions:
+    """How every source talks HTTP (``PAPERBOY_SOURCE_TIMEOUT_SECONDS`` and
+    ``PAPERBOY_SOURCE_RETRY_INITIAL_SECONDS``): the timeout of one request and the first
+    backoff wait, which doubles per retry. ``transport`` lets tests answer without a network."""
+
+    timeout_seconds: float = 30.0
+    retry_initial_seconds: float = 1.0
+    transport: httpx.AsyncBaseTransport | None = None
+
+    def client(self, *, max_connections: int | None = None) -> httpx.AsyncClient:
+        """A client for one fetch (the caller closes it); ``max_connections=1`` for arXiv."""
+        if max_connections is None:
+            return httpx.AsyncClient(
+                timeout=self.timeout_seconds, follow_redirects=True, transport=self.transport
+            )
+        return httpx.AsyncClient(
+            timeout=self.timeout_seconds,
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=max_connections),
+            transport=self.transport,
+        )
 
 
 class RetryableStatus(Exception):
@@ -42,16 +66,12 @@ class RetryableStatus(Exception):
 
 
 def server_requested_wait(response: httpx.Response) -> float | None:
-    """Seconds the server asked us to wait (``RateLimit`` t=, or ``Retry-After``), if any."""
-    ratelimit = response.headers.get("RateLimit")
-    if ratelimit:
-        match = _RATELIMIT_RESET.search(ratelimit)
-        if match:
-            return min(float(match.group(1)), MAX_SERVER_WAIT_S)
-    retry_after = response.headers.get("Retry-After")
-    if retry_after and retry_after.strip().isascii() and retry_after.strip().isdigit():
-        return min(float(retry_after.strip()), MAX_SERVER_WAIT_S)
-    return None
+    """Seconds the server asked us to wait (``RateLimit`` t=, or ``Retry-After``), if any,
+    at most :data:`MAX_SERVER_WAIT_S`: a source that asks for an hour gets five minutes."""
+    asked = requested_wait(
+        response.headers.get("Retry-After"), ratelimit=response.headers.get("RateLimit")
+    )
+    return None if asked is None else min(asked, MAX_SERVER_WAIT_S)
 
 
 def _is_retryable(exc: BaseException) -> bool:

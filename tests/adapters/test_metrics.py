@@ -18,10 +18,16 @@ from bot.chat import ChannelRef
 from storage.channel_repository import SqlChannelRepository
 from tests.conftest import FIXTURES
 from tests.fakes.hf_server import running_fake_hf
-from tests.serve_process import posted_keys, seed_due_channels, start_serve, stop_all
+from tests.serve_process import seed_due_channels, start_serve, stop_all
 
 HF_BODY = (FIXTURES / "hf-daily-papers" / "newsassistant__2026-08-03__3items.json").read_text(
     encoding="utf-8"
+)
+
+
+AFTER_A_FETCH_AND_A_DIGEST = (
+    'paperboy_source_last_success_timestamp_seconds{source="huggingface"}',
+    'paperboy_digests_total{outcome="posted",platform="console"}',
 )
 
 
@@ -67,16 +73,17 @@ def test_metrics_after_a_fetch_and_a_digest(
                     text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
                 except httpx.TransportError:
                     text = ""
-                if posted_keys(output) and "paperboy_source_last_success" in text:
+                if all(sign in text for sign in AFTER_A_FETCH_AND_A_DIGEST):
                     break
                 assert proc.poll() is None, log.read_text(errors="replace")
                 time.sleep(0.2)
         finally:
             stop_all([proc])
+    assert all(sign in text for sign in AFTER_A_FETCH_AND_A_DIGEST), log.read_text(errors="replace")
     found = samples(text)
     assert value(found, "paperboy_digests_total", platform="console", outcome="posted") == 1
     assert value(found, "paperboy_search_seconds_count") >= 1
-    fetched = value(found, "paperboy_source_last_success_timestamp_seconds", source="Hugging Face")
+    fetched = value(found, "paperboy_source_last_success_timestamp_seconds", source="huggingface")
     assert started - 5 <= fetched <= time.time()
     assert value(found, "paperboy_library_papers") >= 3
     assert value(found, "paperboy_index_lag_papers") == 0

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
@@ -13,7 +14,13 @@ from adapters import serve as serve_module
 from adapters.composition import open_app
 from adapters.settings import Settings
 from bot.chat import ChannelRef
+from bot.errors import SourceUnavailable
+from bot.sources import ARXIV, HUGGING_FACE, PaperSource, SourceBatch, SourceName
 from bot.sources.arxiv.calendar import AnnouncementStatus
+from bot.sources.arxiv.fetch import arxiv_batch
+from bot.sources.arxiv.saved_body import parse_saved_arxiv_body
+from bot.sources.hf.parse import parse_saved_body
+from bot.sources.ingest import SavedBatches
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from tests.conftest import FIXTURES
 
@@ -23,44 +30,65 @@ HF = (FIXTURES / "hf-daily-papers" / "newsassistant__2026-08-03__3items.json").r
 )
 
 
-@pytest.fixture
-def fake_web(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every HTTP client serve makes talks to this fake: HF JSON, arXiv's cs.LG feed."""
-    seen: list[str] = []
+def hf_day() -> SavedBatches:
+    """A fake Hugging Face source: one recorded day."""
+    result = parse_saved_body(HF)
+    return SavedBatches(HUGGING_FACE, [SourceBatch("Hugging Face latest", tuple(result.papers))])
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(str(request.url))
-        if request.url.path == "/api/daily_papers":
-            return httpx.Response(200, text=HF)
-        if request.url.path.endswith("/cs.LG"):
-            return httpx.Response(200, content=RSS, headers={"Content-Type": "application/rss+xml"})
-        return httpx.Response(404)
 
-    real = httpx.AsyncClient
+def arxiv_feed(asked: list[str]) -> Callable[[str], PaperSource]:
+    """A fake arXiv: every category answers with the recorded cs.LG feed."""
 
-    def client(**kwargs: object) -> httpx.AsyncClient:
-        return real(transport=httpx.MockTransport(handler))
+    def source_for(category: str) -> PaperSource:
+        asked.append(category)
+        batch = arxiv_batch(f"arXiv {category} feed", parse_saved_arxiv_body(RSS))
+        return SavedBatches(ARXIV, [batch])
 
-    monkeypatch.setattr(serve_module.httpx, "AsyncClient", client)
-    return seen
+    return source_for
+
+
+@dataclass
+class DownSource:
+    """A source that stays down."""
+
+    name: SourceName = HUGGING_FACE
+
+    async def batches(self) -> AsyncIterator[SourceBatch]:
+        raise SourceUnavailable("Hugging Face", "could not fetch the latest day (HTTP 503).")
+        yield  # pragma: no cover  # an async generator that fails on first use
 
 
 def test_fetch_loop_ingests_hf_and_the_subscribed_arxiv_categories(
-    db_env: str, engine: Engine, fake_web: list[str]
+    db_env: str, engine: Engine
 ) -> None:
     settings = Settings()
+    asked: list[str] = []
     with open_app(settings) as app:
-        app.channels.add_topic(
-            ChannelRef("console", "ml", name="ml"), "cat:cs.LG", datetime.now(UTC)
+        for topic in ("cat:cs.LG", "scaling cat:cs.LG", "vision"):
+            app.channels.add_topic(ChannelRef("console", "ml", name="ml"), topic, datetime.now(UTC))
+        asyncio.run(serve_module.fetch_once(app, settings, source=hf_day()))
+        asyncio.run(
+            serve_module.fetch_arxiv_categories(app, settings, source_for=arxiv_feed(asked))
         )
-        asyncio.run(serve_module.fetch_once(app, settings))
-        asyncio.run(serve_module.fetch_arxiv_categories(app, settings))
         count = app.library.papers.count()
-    assert any("/api/daily_papers" in url for url in fake_web)
-    assert any(url.endswith("/rss/cs.LG") for url in fake_web)
+        problem = app.channels.source_problem(datetime.now(UTC) - timedelta(hours=1), ["arXiv"])
+    assert asked == ["cs.LG"]  # each followed category once
     assert count == 3 + 3
+    assert problem is None
     calendar = SqlAnnouncementCalendar(engine)
     assert calendar.announcement_status("cs.LG", date(2026, 4, 27)) is AnnouncementStatus.ANNOUNCED
+
+
+def test_a_source_that_stays_down_is_recorded_for_empty_digests(db_env: str) -> None:
+    settings = Settings()
+    with open_app(settings) as app:
+        asyncio.run(serve_module.fetch_once(app, settings, source=DownSource()))
+        since = datetime.now(UTC) - timedelta(hours=1)
+        problem = app.channels.source_problem(since, ["Hugging Face"])
+        asyncio.run(serve_module.fetch_once(app, settings, source=hf_day()))
+        recovered = app.channels.source_problem(since, ["Hugging Face"])
+    assert problem is not None and "Hugging Face" in problem
+    assert recovered is None
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.sources.arxiv.parse import ArxivBatch
+if TYPE_CHECKING:  # only a type here; the parser (and feedparser) loads where bodies are read
+    from bot.sources.arxiv.parse import ArxivBatch
 
 
 class AnnouncementStatus(StrEnum):

@@ -70,23 +70,33 @@ _KNOWN = CATEGORIES | ARCHIVES
 _BY_LOWER = {name.lower(): name for name in _KNOWN}
 
 
-def validate_category(raw: str) -> str:
-    """The canonical spelling of ``raw`` (``cs.lg`` → ``cs.LG``); a friendly error otherwise.
+def canonical_category(raw: str) -> str | None:
+    """The canonical spelling of ``raw`` (``cs.lg`` → ``cs.LG``), or None when it is not one."""
+    return _BY_LOWER.get(raw.strip().lower())
 
-    Checking locally saves an arXiv request (and a 3-second slot) per typo; arXiv itself
-    answers an unknown category with an empty feed, which would look like a holiday.
-    """
+
+def close_categories(raw: str) -> list[str]:
+    """Up to three real categories ``raw`` was probably meant to be, best first."""
     text = raw.strip()
-    canonical = _BY_LOWER.get(text.lower())
-    if canonical is not None:
-        return canonical
     # "cs.ML" is most likely stat.ML: same subject class in another archive first.
     subject = text.rsplit(".", 1)[-1].lower()
     same_subject = sorted(
         c for c in CATEGORIES if "." in text and c.lower().endswith("." + subject)
     )
     fuzzy = difflib.get_close_matches(text, sorted(_KNOWN), n=3, cutoff=0.6)
-    close = list(dict.fromkeys(same_subject + fuzzy))[:3]
+    return list(dict.fromkeys(same_subject + fuzzy))[:3]
+
+
+def validate_category(raw: str) -> str:
+    """The canonical spelling of ``raw`` (``cs.lg`` → ``cs.LG``); a friendly error otherwise.
+
+    Checking locally saves an arXiv request (and a 3-second slot) per typo; arXiv itself
+    answers an unknown category with an empty feed, which would look like a holiday.
+    """
+    canonical = canonical_category(raw)
+    if canonical is not None:
+        return canonical
+    close = close_categories(raw)
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     raise UserError(
         f"{raw!r} is not an arXiv category.{hint}",

@@ -1,6 +1,6 @@
 """Fetch arXiv over HTTP: the export API (category or id list, paged), RSS, listing pages.
 
-Every request goes through one :class:`HostPacer` (3 s per host, one at a time) and
+Every request goes through one :class:`KeyedPacer` keyed by host (3 s, one at a time) and
 :func:`get_with_retries` (429/503 with exponential backoff; arXiv sends no Retry-After).
 Announcement feeds are fetched conditionally: ``ETag``/``Last-Modified`` are remembered per
 URL and sent back, and a 304 — or a 200 whose ETag or body hash did not change, since the
@@ -20,12 +20,12 @@ from datetime import UTC, datetime
 import httpx
 
 from bot.errors import BadPayload, SourceUnavailable, UserError
+from bot.pacing import KeyedPacer
 from bot.sources.arxiv.ids import parse_arxiv_id
 from bot.sources.arxiv.listing import parse_listing_page
 from bot.sources.arxiv.parse import ArxivBatch, ArxivQueryRejected, parse_arxiv_feed
 from bot.sources.hf.source import USER_AGENT
 from bot.sources.http import RetryableStatus, describe_failure, get_with_retries
-from bot.sources.pacing import HostPacer
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,7 @@ DEFAULT_LISTING_URL = "https://arxiv.org/list"
 PAGE_SIZE = (
     100  # arXiv API user manual: id_list batches of ≤ ~100; pages of 100 keep responses small
 )
+ARXIV_MIN_INTERVAL_S = 3.0  # "no more than one request every three seconds" (terms of use)
 MAX_RESULTS_CAP = 2000  # one call may return ≤ 2000; more is never needed for a daily digest
 
 
@@ -75,21 +76,23 @@ class ArxivSource:
         api_url: str = DEFAULT_API_URL,
         rss_url: str = DEFAULT_RSS_URL,
         listing_url: str = DEFAULT_LISTING_URL,
-        pacer: HostPacer | None = None,
+        pacer: KeyedPacer | None = None,
         validators: ValidatorCache | None = None,
         attempts: int = 4,
-        initial_wait: float = 3.0,
+        initial_wait: float = ARXIV_MIN_INTERVAL_S,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_page: Callable[[int, int], None] | None = None,
     ) -> None:
         self._client = client
         self._api_url = api_url
         self._rss_url = rss_url.rstrip("/")
         self._listing_url = listing_url.rstrip("/")
-        self._pacer = pacer or HostPacer(sleep=sleep)
+        self._pacer = pacer or KeyedPacer(ARXIV_MIN_INTERVAL_S, sleep=sleep)
         self._validators = validators or ValidatorCache()
         self._attempts = attempts
         self._initial_wait = initial_wait
         self._sleep = sleep
+        self._on_page = on_page  # (pages so far, papers so far): progress on long API fetches
 
     async def _get(
         self, url: str, params: dict[str, str] | None = None, *, conditional: bool = False
@@ -102,7 +105,7 @@ class ArxivSource:
             headers["If-Modified-Since"] = known.last_modified
 
         async def send() -> httpx.Response:
-            async with self._pacer.slot(url):
+            async with self._pacer.slot(httpx.URL(url).host):
                 return await self._client.get(url, params=params, headers=headers)
 
         return await get_with_retries(
@@ -142,7 +145,7 @@ class ArxivSource:
     async def _search(self, params: dict[str, str], *, max_results: int) -> ArxivBatch:
         wanted = max(1, min(max_results, MAX_RESULTS_CAP))
         result = ArxivBatch(kind="api")
-        start = 0
+        start = pages = 0
         try:
             while start < wanted:
                 size = min(PAGE_SIZE, wanted - start)
@@ -153,6 +156,9 @@ class ArxivSource:
                     result.add(paper)
                 result.skipped += page.skipped
                 result.total_results = page.total_results
+                pages += 1
+                if self._on_page is not None:
+                    self._on_page(pages, len(result.papers))
                 received = len(page.papers) + page.skipped
                 if received == 0:
                     # legacy quirk: an empty page mid-way (arxiv.py raises UnexpectedEmptyPageError)

@@ -37,6 +37,28 @@ class HfPeriod:
         )
 
 
+def _week(value: str, today: date) -> HfPeriod:
+    """An ISO week: W01 to W52, or W53 in the years that have one (ISO 8601: a year has 53
+    weeks when it starts on a Thursday, or is a leap year starting on a Wednesday)."""
+    match = _WEEK.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 53:
+        raise UserError(
+            f"'{value}' is not an ISO week in YYYY-Www form (W01 to W52, or W53 in a long year).",
+            example="paperboy fetch hf --week 2026-W31",
+        )
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        monday = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise UserError(
+            f"{year} has only 52 ISO weeks, so there is no {value}.",
+            example=f"paperboy fetch hf --week {year}-W52",
+        ) from None
+    if monday > today:
+        raise UserError(f"Week {value} has not started yet.")
+    return HfPeriod("week", value)
+
+
 def parse_period(*, day: str | None, week: str | None, month: str | None, today: date) -> HfPeriod:
     """Validate the CLI's ``--date/--week/--month`` (at most one) against ``today``."""
     given = [(k, v) for k, v in (("date", day), ("week", week), ("month", month)) if v]
@@ -66,16 +88,7 @@ def parse_period(*, day: str | None, week: str | None, month: str | None, today:
             )
         return HfPeriod("date", value)
     if kind == "week":
-        match = _WEEK.match(value)
-        if not match or not 1 <= int(match.group(2)) <= 52:
-            raise UserError(
-                f"'{value}' is not an ISO week in YYYY-Www form (W01 to W52, as Hugging Face "
-                "accepts).",
-                example="paperboy fetch hf --week 2026-W31",
-            )
-        if date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1) > today:
-            raise UserError(f"Week {value} has not started yet.")
-        return HfPeriod("week", value)
+        return _week(value, today)
     match = _MONTH.match(value)
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise UserError(

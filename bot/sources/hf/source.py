@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 import httpx
 
 from bot.errors import BadPayload, SourceUnavailable
+from bot.sources import HUGGING_FACE, SourceBatch
 from bot.sources.hf.parse import ParseResult, parse_daily_papers_json, parse_papers_page
 from bot.sources.hf.period import HfPeriod
-from bot.sources.http import RetryableStatus, describe_failure, get_with_retries
+from bot.sources.http import HttpOptions, RetryableStatus, describe_failure, get_with_retries
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +106,42 @@ class HuggingFaceSource:
                     f"({describe_failure(api_exc)}) and so did the papers page "
                     f"({describe_failure(page_exc)}).",
                 ) from page_exc
+
+
+class HfPeriodFetch:
+    """:class:`bot.sources.PaperSource` for one period of Daily Papers: one batch, fetched
+    through a client of its own made from ``http`` (timeout, first retry wait)."""
+
+    name = HUGGING_FACE
+
+    def __init__(
+        self,
+        period: HfPeriod,
+        *,
+        base_url: str = DEFAULT_HF_URL,
+        http: HttpOptions | None = None,
+        on_page: Callable[[int, int], None] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.period = period
+        self._base_url = base_url
+        self._http = http or HttpOptions()
+        self._on_page = on_page
+        self._sleep = sleep
+
+    async def batches(self) -> AsyncIterator[SourceBatch]:
+        """The period's entries (API first, the HTML page as fallback)."""
+        async with self._http.client() as client:
+            source = HuggingFaceSource(
+                client,
+                self._base_url,
+                initial_wait=self._http.retry_initial_seconds,
+                sleep=self._sleep,
+                on_page=self._on_page,
+            )
+            result = await source.fetch(self.period)
+        yield SourceBatch(
+            label=f"Hugging Face {self.period.describe()}",
+            papers=tuple(result.papers),
+            skipped=result.skipped,
+        )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
-import httpx
 import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app as cli
+from adapters.paper_sources import http_options
+from adapters.settings import Settings
+from bot.sources.http import HttpOptions
 from tests.conftest import FIXTURES
+from tests.fakes.hf_server import running_fake_hf
 
 runner = CliRunner()
 SAMPLE = FIXTURES / "hf-daily-papers" / "llm-paper-radar__date_2026-05-08__37items.json"
@@ -49,8 +53,35 @@ def test_search_since_filters(db_env: str) -> None:
     run("fetch", "hf", "--file", str(SAMPLE))
     code, out, _ = run("search", "scaling", "--since", "2026-05-09", "--json")
     assert code == 0 and json.loads(out) == []
-    code, out, _ = run("search", "scaling", "--since", "yesterday")
+    code, _, err = run("search", "scaling", "--since", "yesterday")
+    assert code == 1 and "since:7d" in err
+
+
+@pytest.mark.parametrize("days", ["7d", "3650d", "2w"])
+def test_since_takes_what_the_query_language_takes(db_env: str, days: str) -> None:
+    run("fetch", "hf", "--file", str(SAMPLE))
+    code, flag, err = run("search", "scaling", "--since", days, "--json")
+    assert code == 0, err
+    _, inline, _ = run("search", f"scaling since:{days}", "--json")
+    assert json.loads(flag) == json.loads(inline)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("-vision",), ("scaling", "-vision"), ("scaling -vision",), ("--json", "-vision", "scaling")],
+)
+def test_a_query_may_start_with_a_minus(db_env: str, args: tuple[str, ...]) -> None:
+    run("fetch", "hf", "--file", str(SAMPLE))
+    code, out, err = run("search", *args, "--json", "--limit", "100")
+    assert code == 0, err
+    titles = [r["title"].lower() for r in json.loads(out)]
+    assert titles and not any("vision" in t for t in titles)
+
+
+def test_an_unknown_category_gets_the_real_one_suggested(db_env: str) -> None:
+    code, _, err = run("search", "cat:cs.ML")
     assert code == 1
+    assert "Did you mean cat:stat.ML" in err
 
 
 @pytest.mark.parametrize(
@@ -100,37 +131,41 @@ def test_missing_file(db_env: str) -> None:
 def test_fetch_from_the_network_uses_paperboy_hf_url(
     db_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The live path, pointed at a local fake through PAPERBOY_HF_URL."""
-    body = SAMPLE.read_text(encoding="utf-8")
-    seen: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(str(request.url))
-        return httpx.Response(200, text=body)
-
-    real_client = httpx.AsyncClient
-
-    def fake_client(**kwargs: object) -> httpx.AsyncClient:
-        return real_client(transport=httpx.MockTransport(handler))
-
-    monkeypatch.setenv("PAPERBOY_HF_URL", "http://hf.local")
-    monkeypatch.setattr(cli.httpx, "AsyncClient", fake_client)
-    code, out, _ = run("fetch", "hf", "--date", "2026-05-08")
-    assert code == 0, out
+    """The live path, against a local fake Hugging Face named by PAPERBOY_HF_URL."""
+    with running_fake_hf(SAMPLE.read_text(encoding="utf-8")) as fake:
+        monkeypatch.setenv("PAPERBOY_HF_URL", fake.url)
+        code, out, err = run("fetch", "hf", "--date", "2026-05-08")
+    assert code == 0, err
     assert "37 new" in out
-    assert seen[0].startswith("http://hf.local/api/daily_papers?date=2026-05-08")
+    assert "page 1: 37 papers so far" in err
+    assert fake.requests[0].startswith("/api/daily_papers?date=2026-05-08")
 
 
 def test_source_down_exits_2_with_one_line(db_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(404)
-
-    real_client = httpx.AsyncClient
-    monkeypatch.setattr(
-        cli.httpx,
-        "AsyncClient",
-        lambda **kw: real_client(transport=httpx.MockTransport(handler)),
-    )
-    code, _, err = run("fetch", "hf", "--date", "2026-05-08")
+    with running_fake_hf(SAMPLE.read_text(encoding="utf-8")) as fake:
+        fake.mode = "truncated"  # the API and the papers page both send half a body
+        monkeypatch.setenv("PAPERBOY_HF_URL", fake.url)
+        code, _, err = run("fetch", "hf", "--date", "2026-05-08")
     assert code == 2
     assert err.strip().splitlines()[-1].startswith("Error: could not fetch 2026-05-08")
+
+
+def test_the_cli_honours_the_source_timeout(db_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PAPERBOY_SOURCE_TIMEOUT_SECONDS, not a hard-coded 30 s: a silent source fails fast."""
+    with running_fake_hf("") as fake:
+        fake.mode = "timeout"  # answers after 5 s: far past the configured 0.2 s
+        monkeypatch.setenv("PAPERBOY_HF_URL", fake.url)
+        monkeypatch.setenv("PAPERBOY_SOURCE_TIMEOUT_SECONDS", "0.2")
+        monkeypatch.setenv("PAPERBOY_SOURCE_RETRY_INITIAL_SECONDS", "0")
+        started = time.monotonic()
+        code, _, err = run("fetch", "hf", "--date", "2026-05-08")
+        elapsed = time.monotonic() - started
+    assert code == 2
+    assert "the API failed (timed out)" in err
+    assert elapsed < 20  # 8 requests × 0.2 s plus jittered waits; 5 s each would be 40 s
+
+
+def test_sources_are_built_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAPERBOY_SOURCE_TIMEOUT_SECONDS", "7.5")
+    monkeypatch.setenv("PAPERBOY_SOURCE_RETRY_INITIAL_SECONDS", "0.25")
+    assert http_options(Settings()) == HttpOptions(timeout_seconds=7.5, retry_initial_seconds=0.25)

@@ -11,17 +11,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
-from adapters.arxiv_settings import ArxivSettings
 from adapters.cli import app as cli
 from adapters.cli import arxiv as cli_arxiv
+from adapters.paper_sources import Progress, arxiv_fetches
+from adapters.settings import Settings
+from bot.pacing import KeyedPacer
 from bot.sources.arxiv.calendar import AnnouncementStatus
-from bot.sources.arxiv.source import ArxivSource
-from bot.sources.pacing import HostPacer
+from bot.sources.arxiv.fetch import ArxivFetches
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from tests.bot.arxiv_fixtures import RSS, SYNTHETIC, recorded
 from tests.bot.fake_clock import FakeClock
@@ -82,17 +82,11 @@ def fake_arxiv(monkeypatch: pytest.MonkeyPatch, db_env: str) -> Iterator[FakeArx
     monkeypatch.setenv("PAPERBOY_ARXIV_LISTING_URL", f"{base}/list")
     clock = FakeClock()
 
-    def make_source(client: httpx.AsyncClient, arxiv: ArxivSettings) -> ArxivSource:
-        return ArxivSource(
-            client,
-            api_url=arxiv.api_url,
-            rss_url=arxiv.rss_url,
-            listing_url=arxiv.listing_url,
-            pacer=HostPacer(3.0, clock=clock, sleep=clock.sleep),
-            sleep=clock.sleep,
-        )
+    def make_fetches(settings: Settings, on_page: Progress) -> ArxivFetches:
+        pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
+        return arxiv_fetches(settings, on_page=on_page, pacer=pacer, sleep=clock.sleep)
 
-    monkeypatch.setattr(cli_arxiv, "make_source", make_source)
+    monkeypatch.setattr(cli_arxiv, "make_fetches", make_fetches)
     yield state
     server.shutdown()
     server.server_close()
@@ -244,3 +238,26 @@ def test_arxiv_down_exits_2_with_a_clear_message(fake_arxiv: FakeArxiv) -> None:
     assert "Traceback" not in out + err
     code, _, err = run("fetch", "arxiv", "--category", "cs.LG", "--api")
     assert code == 2 and "export API failed (HTTP 503)" in err
+
+
+def test_a_failing_category_does_not_stop_the_next_and_the_exit_code_says_so(
+    fake_arxiv: FakeArxiv,
+) -> None:
+    """cs.LG is down (feed and listing answer 404); cs.CL still gets fetched and stored."""
+    fake_arxiv.by_path["/rss/cs.CL"] = (
+        200,
+        (RSS / "distill__cs.CL__2026-04-27__3items.xml").read_bytes(),
+    )
+    code, out, err = run("fetch", "arxiv", "--category", "cs.LG", "--category", "cs.CL")
+    assert code == 2
+    assert "Error: could not fetch cs.LG" in err
+    assert "arXiv cs.CL feed: 3 papers (3 new, 0 updated)" in out
+    assert len(search_json("cat:cs.CL")) == 3
+
+
+def test_long_fetches_show_progress(fake_arxiv: FakeArxiv) -> None:
+    fake_arxiv.default = (200, OVERLAP_ATOM.read_bytes())
+    code, _, err = run("fetch", "arxiv", "--category", "cs.CL", "--api", "--max", "3")
+    assert code == 0, err
+    assert "Fetching arXiv API cs.CL…" in err
+    assert "page 1: 3 papers so far" in err

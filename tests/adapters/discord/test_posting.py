@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from adapters.discord import DiscordRuntime
-from adapters.discord.posting import MAX_NONCE, ChannelPacer, delivery_nonce
+from adapters.discord.posting import MAX_NONCE, delivery_nonce
 from bot.chat import ChannelRef, ChannelUnavailable, PostError, TransientPostError
 from tests.adapters.discord.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.adapters.discord.papers_factory import HOSTILE_TITLE, digest_of, paper
@@ -126,28 +126,6 @@ async def test_a_channel_id_that_is_not_a_snowflake_is_unavailable(
 
 async def test_find_posted_cannot_tell(runtime: DiscordRuntime) -> None:
     assert await runtime.adapter.find_posted(CHANNEL, "k") is None
-
-
-async def test_the_pacer_spaces_posts_per_channel() -> None:
-    now = [100.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    pacer = ChannelPacer(1.0, clock=lambda: now[0], sleep=sleep)
-    async with pacer.channel("a") as pace:
-        await pace()
-        now[0] += 0.25
-        await pace()
-    async with pacer.channel("b") as pace:
-        await pace()
-    async with pacer.channel("a") as pace:
-        now[0] += 5
-        await pace()
-
-    assert slept == [0.75]
 
 
 def test_nonces_are_short_and_distinct() -> None:

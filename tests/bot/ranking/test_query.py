@@ -25,6 +25,7 @@ from bot.ranking.query import Query, QuerySyntaxError, Since, parse_query, stems
         ('author:"Geoffrey Hinton" nets', Query(words=("nets",), authors=("Geoffrey Hinton",))),
         ("org:meta cat:cs.LG", Query(orgs=("meta",), categories=("cs.LG",))),
         ("cat:cond-mat.stat-mech", Query(categories=("cond-mat.stat-mech",))),
+        ("cat:cs.lg", Query(categories=("cs.LG",))),  # arXiv's own spelling
         ("min-upvotes:5 x", Query(words=("x",), min_upvotes=5)),
         ("since:7d", Query(since=Since(days=7))),
         ("since:2w", Query(since=Since(days=14))),
@@ -45,6 +46,8 @@ def test_query_table(text: str, expected: Query) -> None:
         ("min-upvotes:many", "whole number"),
         ("since:yesterday", "since:yesterday"),
         ("cat:!!", "not an arXiv category"),
+        ("cat:cs.ML", "cat:cs.ML is not an arXiv category. Did you mean cat:stat.ML"),
+        ("cat:zz.QQ", "not an arXiv category; categories look like cs.LG"),
         ("colour:red", "Unknown filter 'colour:'"),
         ("author:", "needs a value"),
         ("x" * 600, "too long"),

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from bot.errors import SourceUnavailable, UserError
+from bot.pacing import KeyedPacer
 from bot.sources.arxiv.parse import ArxivQueryRejected
 from bot.sources.arxiv.source import ArxivSource
-from bot.sources.pacing import HostPacer
 from tests.bot.arxiv_fixtures import ATOM, RSS, SYNTHETIC, recorded
 from tests.bot.fake_clock import FakeClock
 
@@ -40,7 +40,7 @@ class Harness:
         self.client = httpx.AsyncClient(transport=httpx.MockTransport(record))
         self.source = ArxivSource(
             self.client,
-            pacer=HostPacer(3.0, clock=self.clock, sleep=self.clock.sleep),
+            pacer=KeyedPacer(3.0, clock=self.clock, sleep=self.clock.sleep),
             sleep=self.clock.sleep,
         )
 

@@ -1,0 +1,134 @@
+"""``paperboy search`` and ``paperboy digest``: read the library from the command line."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from adapters.cli.support import EXIT_USER_ERROR, _settings, run_guarded
+from adapters.composition import open_library
+from bot.chat import ChannelRef
+from bot.commands.render import render_digest, render_results
+from bot.digests.build import Topic, build_digest
+from bot.errors import UserError
+from bot.ranking.query import Since, parse_query, parse_since
+
+
+def _parse_since_option(value: str | None) -> Since | None:
+    """``--since`` takes what ``since:`` takes in a query (7d, 2w, 2026-01-31), or ``all``."""
+    if value is None or value.strip().lower() == "all":
+        return None
+    return parse_since(value)
+
+
+def search(
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY", help="A query, e.g. '\"scaling laws\" -vision' or scaling -vision."
+        ),
+    ],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100)] = 10,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="7d, 2w, YYYY-MM-DD (as since: in a query), or 'all'."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Search the library; each result says why it was picked."""
+    settings = _settings()
+
+    query = " ".join(words)
+
+    def action() -> None:
+        parsed = parse_query(query)
+        if parsed.is_empty:
+            raise UserError("Tell me what to search for.", example='paperboy search "scaling laws"')
+        since_option = _parse_since_option(since)
+        if since_option is not None:
+            parsed = replace(parsed, since=since_option)
+        with open_library(settings) as library:
+            results = library.ranker.search(parsed, limit=limit, now=datetime.now(UTC))
+        if as_json:
+            payload = [
+                {
+                    "id": r.paper.arxiv_id,
+                    "title": r.paper.title,
+                    "score": round(r.score, 4),
+                    "why": r.why,
+                    "url": r.paper.url,
+                    "authors": list(r.paper.authors),
+                    "upvotes": r.paper.upvotes,
+                    "github_stars": r.paper.github_stars,
+                    "pdf_url": r.paper.pdf_url,
+                }
+                for r in results
+            ]
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        else:
+            typer.echo(render_results(results, query))
+
+    run_guarded(action)
+
+
+def digest(
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="A topic query; repeat for several.")
+    ] = None,
+    channel: Annotated[
+        str | None,
+        typer.Option("--channel", help="A channel (console:general, slack:C123, discord:42)."),
+    ] = None,
+    post: Annotated[
+        bool, typer.Option("--post", help="Post it through the channel's adapter and record it.")
+    ] = False,
+    max_papers: Annotated[int, typer.Option("--max", min=1, max=50)] = 10,
+) -> None:
+    """Print a digest for topics, or build (and with --post, post) a channel's digest now."""
+    settings = _settings()
+
+    def for_topics(topics_text: list[str]) -> None:
+        topics = [Topic(text=t, query=parse_query(t)) for t in topics_text]
+        for t in topics:
+            if t.query.is_empty:
+                raise UserError(
+                    "A topic cannot be empty.", example="paperboy digest --topic scaling"
+                )
+        with open_library(settings) as library:
+            result = build_digest(
+                topics, library.ranker, now=datetime.now(UTC), max_papers=max_papers
+            )
+        typer.echo(render_digest(result))
+
+    def for_channel(ref: ChannelRef) -> None:
+        from adapters.cli.channels import print_reply, run_in_channel
+
+        text = "digest" if post else "digest preview"
+        reply = run_in_channel(settings, ref, text, post=post)
+        print_reply(ref, reply)
+        if reply.is_error:
+            raise typer.Exit(EXIT_USER_ERROR)
+
+    def action() -> None:
+        if channel is not None:
+            if topic:
+                raise UserError("Give either --topic or --channel, not both.")
+            for_channel(ChannelRef.parse(channel))
+        elif topic:
+            if post:
+                raise UserError(
+                    "--post needs --channel: a digest is posted to a channel.",
+                    example="paperboy digest --channel console:general --post",
+                )
+            for_topics(topic)
+        else:
+            raise UserError(
+                "Say what the digest is for.",
+                example="paperboy digest --topic scaling  or  --channel console:general",
+            )
+
+    run_guarded(action)
