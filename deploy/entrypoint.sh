@@ -5,9 +5,9 @@
 # lives in Paperboy's settings, not here.
 set -eu
 
-# The migration logs in serve's format (one JSON event per line) on stderr; its one-line
-# answer on stdout is for people at a terminal, so it is left out of the container's log.
+# The migration logs in serve's format (one JSON event per line), including what it did
+# ("Upgraded the database schema from revision … to …") at INFO unless a level is set.
 export PAPERBOY_LOG_FORMAT="${PAPERBOY_LOG_FORMAT:-json}"
-paperboy db upgrade >/dev/null
+PAPERBOY_LOG_LEVEL="${PAPERBOY_LOG_LEVEL:-INFO}" paperboy db upgrade
 
 exec paperboy serve --http --port 8080 --log-format json "$@"

@@ -135,10 +135,13 @@ def test_the_entrypoint_stops_when_migrations_fail(tmp_path: Path) -> None:
 def test_the_entrypoint_migrates_with_json_logs_like_serve(tmp_path: Path) -> None:
     calls = tmp_path / "calls"
     fake = tmp_path / "paperboy"
-    fake.write_text(f'#!/bin/sh\necho "$PAPERBOY_LOG_FORMAT $1" >> {calls}\n', encoding="utf-8")
+    fake.write_text(
+        f'#!/bin/sh\necho "$PAPERBOY_LOG_FORMAT $PAPERBOY_LOG_LEVEL $1" >> {calls}\n',
+        encoding="utf-8",
+    )
     fake.chmod(0o755)
     subprocess.run(["sh", str(ENTRYPOINT)], env={"PATH": f"{tmp_path}:/usr/bin:/bin"}, check=True)
-    assert calls.read_text(encoding="utf-8").splitlines() == ["json db", "json serve"]
+    assert calls.read_text(encoding="utf-8").splitlines() == ["json INFO db", "json  serve"]
 
 
 def test_db_upgrade_with_json_logs_writes_only_json_events(
@@ -149,8 +152,10 @@ def test_db_upgrade_with_json_logs_writes_only_json_events(
     monkeypatch.setenv("PAPERBOY_LOG_LEVEL", "INFO")
     result = runner.invoke(cli.app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
+    assert result.stdout == ""  # the answer is an event too: the log stays JSON
     events = [json.loads(line) for line in result.stderr.splitlines()]
     assert any(e["message"].startswith("Running upgrade") for e in events)
+    assert events[-1]["message"].startswith("Created the database schema at revision")
     monkeypatch.setenv("PAPERBOY_DATABASE_URL", "postgresql://paperboy:pw@127.0.0.1:1/paperboy")
     failed = runner.invoke(cli.app, ["db", "upgrade"])
     assert failed.exit_code == 1
