@@ -33,22 +33,20 @@ from bot.chat import (
     Reply,
     Visibility,
 )
+from bot.commands.table import NAMES
 from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/papers"
 SORRY = "Sorry, something went wrong inside Paperboy; the details are in the log."
-_VERBS = frozenset(
-    {"subscribe", "unsubscribe", "list", "search", "help", "settings", "digest", "pause", "resume"}
-)
 _FEEDBACK_ACTIONS = re.compile(r"^paperboy_feedback_[a-z]+$")
 
 
 def command_verb(text: str) -> str:
     """A low-cardinality label for metrics: the known verb, else ``search``."""
     first = text.strip().split(" ", 1)[0].lower()
-    return first if first in _VERBS else "search"
+    return first if first in NAMES else "search"
 
 
 def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> ChannelRef:

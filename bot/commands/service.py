@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import Caller, ChannelRef, FeedbackKind, Reply
-from bot.commands import grammar
+from bot.commands import grammar, table
 from bot.commands.render import REPLY_LIMIT, fit, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
@@ -32,10 +32,8 @@ log = logging.getLogger(__name__)
 SEARCH_RESULTS = 5
 SIMILAR_KEYWORDS = 5
 SIMILAR_TITLE_WORDS = 3
-NOT_ALLOWED = (
-    "Only members who can manage this channel may change what it follows. "
-    "Ask a channel manager, or try `/papers list` to see the current topics."
-)
+
+
 APOLOGY = "Sorry — something went wrong on my side. The details are in the bot's log."
 
 
@@ -149,13 +147,14 @@ class CommandService:
 
     async def _run(self, ref: ChannelRef, command: grammar.Command, caller: Caller) -> Reply:
         now = self._clock()
-        if isinstance(command, grammar.MANAGING) and not caller.can_manage:
-            return _error(NOT_ALLOWED)
+        if grammar.needs_manage(command) and not caller.can_manage:
+            return _error(table.not_allowed(caller.manage_rule))
         channel = await asyncio.to_thread(self._channels.get_channel, ref)
         notice = _paused_notice(channel)
         match command:
             case grammar.Help():
-                return _with_notice(Reply(text=grammar.HELP_TEXT), notice)
+                text = table.help_text(caller.dialect, caller.manage_rule)
+                return _with_notice(Reply(text=text), notice)
             case grammar.Search(text=text, query=query):
                 results = await asyncio.to_thread(
                     self._ranker.search, query, limit=SEARCH_RESULTS, now=now

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
-from bot.commands.grammar import HELP_TEXT
+from bot.commands import table
 from bot.ranking.blend import RankedPaper
 from tests.adapters.discord.conftest import FakeCore, FakeStatus
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
@@ -77,7 +77,7 @@ async def test_subscribe_by_a_manager_reaches_the_core_and_is_announced(
         papers_command("subscribe", topic="diffusion"),
         papers_command("unsubscribe", topic="1"),
         papers_command("schedule", spec="daily 09:00"),
-        papers_command("settings", options="max=5"),
+        papers_command("settings", options="max 5"),
     ],
 )
 async def test_members_without_manage_channels_are_refused_politely(
@@ -362,15 +362,17 @@ async def test_digest_preview_renders_the_digest_privately(
     assert all(body["flags"] & EPHEMERAL for body in bodies)
 
 
-async def test_help_is_spelled_with_discord_options(
+async def test_the_core_is_told_to_answer_in_discord_spelling(
     runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
 ) -> None:
-    core.replies["help"] = Reply(text=f"⚠️ Digests here are paused.\n\n{HELP_TEXT}")
+    """The core writes help (and every reply) for the caller's dialect: Discord's options."""
     feed(runtime, interaction(2, papers_command("help")))
     await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
 
-    content = fake.calls("POST", FOLLOWUP)[0].body["content"]
-    assert content.startswith("⚠️ Digests here are paused.")  # the core's notice stays
-    assert "`/papers search query:scaling laws`" in content
-    assert "`/papers scaling laws`" not in content  # no bare search on Discord
-    assert "Manage Channels permission" in content
+    caller = core.handled[0][2]
+    assert caller.dialect.options and caller.dialect.bold == "**"
+    assert caller.manage_rule == "the Manage Channels permission"
+    help_text = table.help_text(caller.dialect, caller.manage_rule)
+    assert "`/papers search query:scaling laws`" in help_text
+    assert "`/papers scaling laws`" not in help_text  # no bare search on Discord
+    assert "needs the Manage Channels permission" in help_text
