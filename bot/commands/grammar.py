@@ -204,7 +204,7 @@ def _digest(rest: str) -> DigestNow:
 
 
 def _settings(rest: str) -> Settings:
-    words = rest.split()
+    words = rest.replace("=", " ").split()  # "max=5", as Discord's hint once said, is "max 5"
     if len(words) % 2:
         raise UserError("Each setting needs a value.", example="/papers settings max 5")
     return Settings(

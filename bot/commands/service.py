@@ -163,6 +163,10 @@ class CommandService:
                 return _with_notice(Reply(text=body, results=tuple(results)), notice)
             case grammar.ListTopics():
                 return _with_notice(Reply(text=self._describe(ref, channel, now)), notice)
+            case grammar.Settings(changes=()):  # looking is open to everyone; nothing stored
+                shown = channel or ChannelSettings(pk=0, ref=ref)
+                text = f"Settings for {ref.display}: {_settings_line(shown)}."
+                return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
                 return await self._digest(ref, channel, preview, now)
         return await asyncio.to_thread(self._change, ref, command, caller, now)
@@ -227,8 +231,6 @@ class CommandService:
                 announce=f"{who} set this channel's digests to {spec.describe()}.",
             )
         if isinstance(command, grammar.Settings):
-            if not command.changes:
-                return Reply(text=self._describe(ref, channel, now))
             self._channels.update_settings(ref, now, **dict(command.changes))
             updated = self._channels.ensure_channel(ref, now)
             return Reply(

@@ -145,7 +145,7 @@ VERBS: tuple[Verb, ...] = (
             Example("empty quiet", "or explain"),
         ),
         argument=Argument("options", "Empty shows them", required=False),
-        access=Access.MANAGERS,
+        access=Access.MANAGERS_TO_CHANGE,
     ),
     Verb(
         "resume",

@@ -104,6 +104,27 @@ async def test_administrators_may_manage_without_the_named_permission(
     assert core.handled[0][2].can_manage
 
 
+async def test_members_without_manage_channels_may_view_settings(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    feed(runtime, interaction(2, papers_command("settings"), permissions=MEMBER))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    assert core.handled[0][1] == "settings"
+
+
+async def test_the_old_settings_hint_spelling_is_still_checked_for_permission(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    """``max=5 min_upvotes=10`` was the hint once: it changes settings, so it is refused."""
+    data = papers_command("settings", options="max=5 min_upvotes=10")
+    feed(runtime, interaction(2, data, permissions=MEMBER))
+    await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 1)
+
+    assert "Manage Channels" in fake.calls("POST", CALLBACK)[0].body["data"]["content"]
+    assert core.handled == []
+
+
 async def test_members_without_manage_channels_may_still_search(
     runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
 ) -> None:

@@ -58,3 +58,9 @@ def test_every_option_hint_example_parses(verb: table.Verb) -> None:
 
 def test_who_may_manage_is_said_only_when_not_everyone_may() -> None:
     assert "needs" not in table.help_text(PLAIN).splitlines()[-1]
+
+
+def test_viewing_settings_is_open_to_everyone_changing_them_is_not() -> None:
+    assert not grammar.needs_manage(grammar.parse_command("settings"))
+    assert grammar.needs_manage(grammar.parse_command("settings max 5"))
+    assert "changing settings" in table.help_text(PLAIN, "workspace admins")

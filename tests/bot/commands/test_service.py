@@ -1,0 +1,70 @@
+"""CommandService on the suite's database: what each command answers, as a user reads it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from bot.chat import Caller, ChannelRef, Reply
+from bot.commands.service import CommandService
+from bot.digests.runner import DigestRunner
+from bot.ranking.search import ScanRanker
+from bot.sources.hf.parse import parse_daily_papers_json
+from storage.channel_repository import SqlChannelRepository
+from storage.paper_repository import SqlPaperRepository
+from tests.chat_fakes import RecordingAdapter
+from tests.conftest import hf_fixture_files
+
+NOW = datetime(2026, 5, 11, 8, 0, tzinfo=UTC)
+CHANNEL = ChannelRef("console", "general", name="general")
+MANAGER = Caller("u-manager", display_name="Ada")
+MEMBER = Caller("u-member", can_manage=False, display_name="Bob", manage_rule="admin rights")
+
+
+@dataclass
+class Core:
+    service: CommandService
+    channels: SqlChannelRepository
+
+    def run(self, text: str, caller: Caller = MANAGER, channel: ChannelRef = CHANNEL) -> Reply:
+        return asyncio.run(self.service.handle(channel, text, caller))
+
+
+@pytest.fixture
+def core(engine: Engine) -> Iterator[Core]:
+    """The real service on the suite's database, with the recorded papers in the library."""
+    papers = SqlPaperRepository(engine)
+    for path in hf_fixture_files():
+        papers.upsert_papers(parse_daily_papers_json(path.read_text(encoding="utf-8")).papers)
+    channels = SqlChannelRepository(engine)
+    ranker = ScanRanker(papers)
+    runner = DigestRunner(
+        channels, ranker, {"console": RecordingAdapter()}, worker="t", clock=lambda: NOW
+    )
+    yield Core(CommandService(channels, papers, ranker, runner, clock=lambda: NOW), channels)
+
+
+def test_a_member_may_view_settings_but_not_change_them(core: Core) -> None:
+    core.run("settings max 3")
+
+    viewed = core.run("settings", MEMBER)
+    refused = core.run("settings max 5", MEMBER)
+
+    assert not viewed.is_error
+    assert "max 3 papers" in viewed.text
+    assert refused.is_error and "Only members with admin rights" in refused.text
+    stored = core.channels.get_channel(CHANNEL)
+    assert stored is not None and stored.max_papers == 3
+
+
+def test_settings_written_as_key_equals_value_are_understood(core: Core) -> None:
+    reply = core.run("settings max=4 min_upvotes=10")
+
+    assert not reply.is_error, reply.text
+    stored = core.channels.get_channel(CHANNEL)
+    assert stored is not None and (stored.max_papers, stored.min_upvotes) == (4, 10)
