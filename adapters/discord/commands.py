@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict, deque
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
@@ -34,7 +33,6 @@ from adapters.discord.rendering import (
 from bot.chat import Caller, ChannelRef, CommandHandler, Dialect, FeedbackKind, Reply, Visibility
 from bot.commands.grammar import text_needs_manage
 from bot.commands.table import VERBS, Suggest, Verb, not_allowed, option_hint
-from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger("paperboy.discord")
 
@@ -141,7 +139,6 @@ class PapersCommands:
 
     async def run(self, interaction: discord.Interaction[Any], verb: Verb, text: str) -> None:
         """Run one core command for an interaction: check, defer, handle, follow up."""
-        started = time.monotonic()
         channel = channel_of(interaction)
         caller = caller_of(interaction, self._manage_permission)
         if not caller.can_manage and text_needs_manage(text):
@@ -168,7 +165,6 @@ class PapersCommands:
         if searched and not reply.is_error:
             self.recent.add(channel, text.removeprefix(verb.name).strip())
         await self.send_reply(interaction, reply)
-        COMMAND_LATENCY.labels("discord", verb.name).observe(time.monotonic() - started)
 
     async def send_reply(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
         """Follow up a deferred interaction: ephemeral unless the core says the channel."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -33,20 +32,12 @@ from bot.chat import (
     Reply,
     Visibility,
 )
-from bot.commands.table import NAMES
-from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/papers"
 SORRY = "Sorry, something went wrong inside Paperboy; the details are in the log."
 _FEEDBACK_ACTIONS = re.compile(r"^paperboy_feedback_[a-z]+$")
-
-
-def command_verb(text: str) -> str:
-    """A low-cardinality label for metrics: the known verb, else ``search``."""
-    first = text.strip().split(" ", 1)[0].lower()
-    return first if first in NAMES else "search"
 
 
 def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> ChannelRef:
@@ -98,7 +89,6 @@ def register_listeners(
     @app.command(SLASH_COMMAND)
     async def on_papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        started = time.monotonic()
         text = str(body.get("text") or "")
         channel = _channel(
             body.get("team_id"), str(body.get("channel_id", "")), body.get("channel_name")
@@ -110,8 +100,6 @@ def register_listeners(
         except Exception:
             log.exception("slack /papers failed", extra={"channel": str(channel)})
             await respond(text=SORRY, response_type="ephemeral")
-        finally:
-            COMMAND_LATENCY.labels("slack", command_verb(text)).observe(time.monotonic() - started)
 
     @app.action(_FEEDBACK_ACTIONS)
     async def on_feedback(

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 import pytest
+from prometheus_client import REGISTRY
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
@@ -397,3 +398,17 @@ async def test_the_core_is_told_to_answer_in_discord_spelling(
     assert "`/papers search query:scaling laws`" in help_text
     assert "`/papers scaling laws`" not in help_text  # no bare search on Discord
     assert "needs the Manage Channels permission" in help_text
+
+
+async def test_command_latency_is_left_to_the_core(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    """The core counts every command once; the adapter adding its own count doubled it."""
+    labels = {"platform": "discord", "command": "list"}
+    before = REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0
+
+    feed(runtime, interaction(2, papers_command("list")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    assert core.handled
+    assert (REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0) == before

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from adapters.slack import SlackRuntime
 from adapters.slack.blocks import SHARE_ACTION_ID
@@ -259,3 +260,21 @@ async def test_a_core_failure_gets_an_apology_not_the_exception(
     assert answer.body["response_type"] == "ephemeral"
     assert "secret" not in answer.body["text"] and "Sorry" in answer.body["text"]
     assert any(r.message == "slack /papers failed" for r in caplog.records)
+
+
+async def test_command_latency_is_left_to_the_core(
+    fake_slack: FakeSlack,
+    core: FakeCore,
+    make_runtime: Callable[..., SlackRuntime],
+    serve_runtime: ServeRuntime,
+) -> None:
+    """The core counts every command once; the listener adding its own count doubled it."""
+    listener = await _listener(make_runtime, serve_runtime)
+    labels = {"platform": "slack", "command": "list"}
+    before = REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0
+
+    await listener.post_signed("/slack/events", slash_fields(fake_slack, "list"))
+    await fake_slack.wait_for("response/1")
+
+    assert core.handled
+    assert (REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0) == before

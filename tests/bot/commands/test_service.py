@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy.engine import Engine
 
 from bot.chat import Caller, ChannelRef, Reply
@@ -68,3 +69,21 @@ def test_settings_written_as_key_equals_value_are_understood(core: Core) -> None
     assert not reply.is_error, reply.text
     stored = core.channels.get_channel(CHANNEL)
     assert stored is not None and (stored.max_papers, stored.min_upvotes) == (4, 10)
+
+
+def _commands_counted(platform: str, verb: str) -> float:
+    labels = {"platform": platform, "command": verb}
+    return REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0
+
+
+def test_command_latency_is_counted_once_by_the_tables_verb(core: Core) -> None:
+    """Low cardinality: a verb of the table, ``search`` for bare text, ``error`` for mistakes."""
+    texts = {"list": "list", "digest": "digest preview", "search": "scaling laws"}
+    before = {verb: _commands_counted("console", verb) for verb in [*texts, "error"]}
+
+    for text in texts.values():
+        core.run(text)
+    core.run("settings max 500")
+
+    for verb in [*texts, "error"]:
+        assert _commands_counted("console", verb) == before[verb] + 1, verb
