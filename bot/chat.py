@@ -124,8 +124,9 @@ class Reply:
 
     ``text`` is always a complete answer (≤ 3,000 characters) in the caller's
     :class:`Dialect`, so an adapter that renders nothing richer is still correct.
-    ``results``/``digest`` let rich adapters render cards; ``announce`` is a line to post in
-    the channel so the team sees a change.
+    ``results``/``digest`` let rich adapters render cards, under ``heading`` (the first line
+    of ``text``: what the results are, "Results for *scaling laws* — top 5"); ``announce`` is
+    a line to post in the channel so the team sees a change.
     """
 
     text: str
@@ -134,6 +135,7 @@ class Reply:
     digest: Digest | None = None
     announce: str | None = None
     is_error: bool = False
+    heading: str | None = None
 
 
 class PostError(PaperboyError):

@@ -24,13 +24,14 @@ from discord import app_commands
 
 from adapters.discord.feedback import feedback_view
 from adapters.discord.rendering import (
+    DIALECT,
     MAX_CONTENT,
     OutgoingMessage,
     digest_messages,
     results_messages,
     split_text,
 )
-from bot.chat import Caller, ChannelRef, CommandHandler, Dialect, FeedbackKind, Reply, Visibility
+from bot.chat import Caller, ChannelRef, CommandHandler, FeedbackKind, Reply, Visibility
 from bot.commands.grammar import text_needs_manage
 from bot.commands.table import VERBS, Suggest, Verb, not_allowed, option_hint
 
@@ -42,7 +43,6 @@ AUTOCOMPLETE_BUDGET = 2.0  # seconds; autocomplete cannot be deferred past Disco
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 POSTED = "Posted in the channel."
 NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
-DIALECT = Dialect(bold="**", options=True)
 
 
 @runtime_checkable
@@ -123,8 +123,7 @@ def reply_messages(reply: Reply) -> list[OutgoingMessage]:
     if reply.digest is not None and not reply.is_error:
         return digest_messages(reply.digest)
     if reply.results and not reply.is_error:
-        header = reply.text.splitlines()[0] if reply.text else None
-        return results_messages(reply.results, header)
+        return results_messages(reply.results, reply.heading)
     return [OutgoingMessage(content=chunk) for chunk in split_text(reply.text, MAX_CONTENT)]
 
 

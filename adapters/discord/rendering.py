@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.chat import Dialect
 from bot.commands.render import format_authors
 from bot.digests.build import Digest, DigestItem
 from bot.papers import Paper
@@ -203,9 +204,16 @@ def _item_card(position: int, item: DigestItem) -> PaperCard:
 
 
 def results_messages(
-    results: Sequence[RankedPaper], header: str | None = None
+    results: Sequence[RankedPaper], heading: str | None = None
 ) -> list[OutgoingMessage]:
-    """Search results (or "more like this") as cards, with an optional header line."""
+    """Search results (or "more like this") as cards under an optional heading, which is
+    Discord markdown as the core wrote it (the user's query already escaped by
+    :data:`DIALECT`, so escaping it again would show backslashes)."""
     cards = [paper_card(position, ranked) for position, ranked in enumerate(results, 1)]
-    content = clip(escape_text(header), MAX_CONTENT) if header else None
+    content = clip(heading, MAX_CONTENT) if heading else None
     return pack_cards(cards, first_content=content)
+
+
+# How the core writes replies for Discord: bold is **, arguments are named options, and
+# every user-supplied string is escaped like paper text.
+DIALECT = Dialect(quote=escape_text, bold="**", options=True)

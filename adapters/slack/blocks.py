@@ -279,18 +279,19 @@ def render_digest(digest: Digest) -> list[SlackMessage]:
 
 
 def render_results(
-    text: str,
+    heading: str | None,
     results: Sequence[RankedPaper],
     *,
     share_value: str | None = None,
     shared_by: str = "",
 ) -> SlackMessage:
-    """Search results in one message; ``share_value`` adds the "Share in channel" button.
+    """Search results in one message under the core's ``heading`` (escaped here, like every
+    reply); ``share_value`` adds the "Share in channel" button.
 
     Results that do not fit in one message are summarised as "…and N more" rather than
     spread over several replies (``response_url`` allows only five).
     """
-    head = text.splitlines()[0] if text else "Results"
+    head = heading or "Results"
     blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": clip(head, 2000)}}
     ]

@@ -67,7 +67,7 @@ async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | 
         await respond(text=escape(reply.text), response_type="ephemeral", **common)
     elif reply.results:
         shareable = share_value if visible == "ephemeral" else None
-        message = render_results(reply.text, reply.results, share_value=shareable)
+        message = render_results(reply.heading, reply.results, share_value=shareable)
         await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
     elif reply.digest is not None:
         for message in render_digest(reply.digest)[:3]:
@@ -133,7 +133,7 @@ def register_listeners(
             if reply.is_error or not reply.results:
                 await send_reply(respond, reply, share_value=None)
                 return
-            message = render_results(reply.text, reply.results, shared_by=mention(user_id))
+            message = render_results(reply.heading, reply.results, shared_by=mention(user_id))
             await respond(
                 text=message.text,
                 blocks=message.blocks,

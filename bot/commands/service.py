@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelRepository, ChannelSettings
-from bot.chat import Caller, ChannelRef, FeedbackKind, Reply
+from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.render import REPLY_LIMIT, fit, render_digest, render_results
 from bot.digests.channel import build_channel_digest
@@ -59,6 +59,22 @@ def _with_notice(reply: Reply, notice: str | None) -> Reply:
         announce=reply.announce,
         is_error=reply.is_error,
     )
+
+
+def _results_reply(
+    lead: str, subject: str, results: Sequence[RankedPaper], dialect: Dialect, *, asked: str
+) -> Reply:
+    """Results under a heading that names what they are for (``subject``, quoted for the
+    caller's platform) and how many are shown; ``asked`` is the search echoed when nothing
+    matched. The ranker returns the best few, not a total: a full page says "top 5", a
+    shorter one is everything that matched."""
+    if not results:
+        return Reply(text=render_results(results, dialect.quote(asked)))
+    count = len(results)
+    shown = f"top {count}" if count == SEARCH_RESULTS else f"{count} paper{'s' * (count != 1)}"
+    heading = f"{lead} {dialect.strong(dialect.quote(subject))} — {shown}"
+    body = render_results(results, subject, limit=REPLY_LIMIT - len(heading) - 300)
+    return Reply(text=f"{heading}\n\n{body}", results=tuple(results), heading=heading)
 
 
 def _error(message: str) -> Reply:
@@ -119,11 +135,8 @@ class CommandService:
             if kind is FeedbackKind.MORE:
                 paper = papers[0]
                 query, results = await asyncio.to_thread(self._similar, paper, now)
-                title = f"More like “{paper.title}”:\n\n"
-                return Reply(
-                    text=title
-                    + render_results(results, query.describe(), limit=REPLY_LIMIT - len(title)),
-                    results=tuple(results),
+                return _results_reply(
+                    "More like", paper.title, results, caller.dialect, asked=query.describe()
                 )
             thanks = "Thanks — noted 👍" if kind is FeedbackKind.UP else "Thanks — noted 👎"
             return Reply(text=thanks)
@@ -160,8 +173,8 @@ class CommandService:
                 results = await asyncio.to_thread(
                     self._ranker.search, query, limit=SEARCH_RESULTS, now=now
                 )
-                body = render_results(results, text, limit=REPLY_LIMIT - 300)
-                return _with_notice(Reply(text=body, results=tuple(results)), notice)
+                reply = _results_reply("Results for", text, results, caller.dialect, asked=text)
+                return _with_notice(reply, notice)
             case grammar.ListTopics():
                 return _with_notice(Reply(text=self._describe(ref, channel, now)), notice)
             case grammar.Settings(changes=()):  # looking is open to everyone; nothing stored

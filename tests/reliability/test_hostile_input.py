@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from adapters.discord.commands import reply_messages
-from adapters.discord.rendering import digest_messages, results_messages
+from adapters.discord.rendering import digest_messages, escape_text, results_messages
 from adapters.slack.blocks import SlackMessage, escape, render_digest, render_results
 from bot.chat import Caller, ChannelRef, Reply
 from bot.commands.service import APOLOGY, CommandService
@@ -155,7 +155,7 @@ def slack_rendering(reply: Reply, text: str) -> list[SlackMessage | dict[str, st
     if reply.is_error:
         rendered.append({"text": escape(reply.text)})
     elif reply.results:
-        rendered.append(render_results(reply.text, reply.results, share_value=text))
+        rendered.append(render_results(reply.heading, reply.results, share_value=text))
     elif reply.digest is not None:
         rendered += render_digest(reply.digest)[:3]
     else:
@@ -264,7 +264,7 @@ def _discord_renderings(
 ) -> Iterator[tuple[str, list[str]]]:
     allowed = _own_links(ranked)
     for start in range(0, len(ranked), 5):
-        for out in results_messages(ranked[start : start + 5], HOSTILE[2]):
+        for out in results_messages(ranked[start : start + 5], escape_text(HOSTILE[2])):
             yield "discord results", discord_problems(out, allowed, links=links)
     for out in digest_messages(_digest(ranked)):
         yield "discord digest", discord_problems(out, allowed, links=links)

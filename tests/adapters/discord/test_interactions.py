@@ -358,15 +358,16 @@ async def test_search_results_come_as_private_cards_with_buttons(
     results = tuple(
         RankedPaper(paper(n), score=1.0, relevance=1.0, why="title matches") for n in (1, 2)
     )
+    heading = "Results for **scaling** — 2 papers"
     core.replies["search"] = Reply(
-        text="2 papers for scaling\n1. Paper 1\n2. Paper 2", results=results
+        text=f"{heading}\n\n1. Paper 1\n2. Paper 2", results=results, heading=heading
     )
     feed(runtime, interaction(2, papers_command("search", query="scaling")))
     await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
 
     body = fake.calls("POST", FOLLOWUP)[0].body
     assert body["flags"] & EPHEMERAL
-    assert body["content"] == "2 papers for scaling"
+    assert body["content"] == heading  # as the core wrote it for Discord, not escaped twice
     assert [embed["title"] for embed in body["embeds"]] == ["1. Paper 1", "2. Paper 2"]
     assert body["components"][1]["components"][2]["custom_id"] == "pb:fb:more:2411.00002"
 

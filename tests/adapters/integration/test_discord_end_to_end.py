@@ -191,6 +191,7 @@ async def test_a_guild_syncs_subscribes_gets_the_digest_searches_and_presses_but
     # A search is private, and shows papers as embeds.
     (found,) = await guild.papers("search", query="diffusion distillation")
     assert found.body["flags"] & EPHEMERAL
+    assert found.body["content"].startswith("Results for **diffusion distillation** — ")
     titles = " ".join(e["title"] for e in found.body["embeds"])
     assert "Continuous-Time Distribution Matching" in titles
     assert await guild.autocomplete("search", "query", "diff") == ["diffusion distillation"]

@@ -116,12 +116,16 @@ async def test_search_results_are_private_and_can_be_shared_in_the_channel(
 ) -> None:
     listener = await _listener(make_runtime, serve_runtime)
     results = (ranked("2601.00001"), ranked("2601.00002", "Tiny transformers"))
-    core.replies["scaling"] = Reply(text="2 papers for scaling", results=results)
+    heading = "Results for *scaling <b>* — 2 papers"
+    core.replies["scaling"] = Reply(
+        text=f"Note for you\n\n{heading}\n\n1. Scaling laws", results=results, heading=heading
+    )
 
     await listener.post_signed("/slack/events", slash_fields(fake_slack, "scaling"))
     (private,) = await fake_slack.wait_for("response/1")
 
     assert private.body["response_type"] == "ephemeral"
+    assert private.body["blocks"][0]["text"]["text"] == "Results for *scaling &lt;b&gt;* — 2 papers"
     buttons = [e for b in private.body["blocks"] if b["type"] == "actions" for e in b["elements"]]
     share = [b for b in buttons if b["action_id"] == SHARE_ACTION_ID]
     assert share and share[0]["value"] == "scaling"

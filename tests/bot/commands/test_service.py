@@ -11,7 +11,7 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy.engine import Engine
 
-from bot.chat import Caller, ChannelRef, Reply
+from bot.chat import Caller, ChannelRef, Dialect, Reply
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.ranking.search import ScanRanker
@@ -87,3 +87,27 @@ def test_command_latency_is_counted_once_by_the_tables_verb(core: Core) -> None:
 
     for verb in [*texts, "error"]:
         assert _commands_counted("console", verb) == before[verb] + 1, verb
+
+
+def test_search_results_are_headed_by_the_query_not_the_first_result(core: Core) -> None:
+    reply = core.run("language models")
+
+    assert reply.heading == "Results for *language models* — top 5"
+    assert reply.text.splitlines()[0] == reply.heading
+    assert len(reply.results) == 5
+    assert reply.results[0].paper.title not in reply.heading
+
+
+def test_a_short_result_list_says_how_many_it_found(core: Core) -> None:
+    reply = core.run("scaling laws")
+
+    assert reply.heading == "Results for *scaling laws* — 2 papers"
+    assert len(reply.results) == 2
+
+
+def test_the_query_in_the_heading_is_escaped_for_the_callers_platform(core: Core) -> None:
+    discord = Caller("u1", dialect=Dialect(quote=lambda s: s.replace("*", "\\*"), bold="**"))
+
+    reply = core.run("language *models*", discord)
+
+    assert reply.heading == "Results for **language \\*models\\*** — top 5"
