@@ -1,0 +1,56 @@
+"""What ``/papers list`` and ``settings`` show about a channel, and the paused-channel notice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.channels import ChannelRepository, ChannelSettings
+from bot.chat import ChannelRef
+from bot.commands.render import REPLY_LIMIT, fit
+from bot.digests.schedule import next_slot
+
+
+def paused_notice(channel: ChannelSettings | None) -> str | None:
+    """The warning shown to whoever runs a command in a paused channel, or None."""
+    if channel is None or not channel.paused_reason:
+        return None
+    return (
+        f"⚠️ Digests in this channel are paused: {channel.paused_reason.rstrip('.')}. "
+        "Give the bot its access back (invite it to the channel, or restore its permission "
+        "to post), then run `/papers resume`."
+    )
+
+
+def describe_channel(
+    channels: ChannelRepository, ref: ChannelRef, channel: ChannelSettings | None, now: datetime
+) -> str:
+    """What ``list`` shows (blocking: reads the last digest)."""
+    if channel is None or not channel.topics:
+        return (
+            f'{ref.display} follows no topics yet. Try `/papers subscribe "scaling laws" -vision`.'
+        )
+    lines = [f"{ref.display} follows:"]
+    lines += [f"  {t.position}. {t.text}" for t in channel.topics]
+    schedule = channel.schedule
+    upcoming = next_slot(schedule, now)
+    when = ""
+    if upcoming is not None:
+        local = upcoming.due_at.astimezone(ZoneInfo(schedule.timezone))
+        when = f"; next {local:%a %d %b %H:%M}"
+    lines.append(f"Schedule: {schedule.describe()}{when}")
+    lines.append(f"Settings: {settings_line(channel)}")
+    last = channels.last_digest(channel.pk)
+    if last is not None and last.at is not None:
+        lines.append(
+            f"Last digest: {last.at:%a %d %b %H:%M} UTC, {last.papers} papers ({last.status})"
+        )
+    return fit(lines, REPLY_LIMIT, separator="\n")
+
+
+def settings_line(channel: ChannelSettings) -> str:
+    """``max 5 papers, no upvote minimum, last 14 days, empty digests: explain``."""
+    window = f"last {channel.window_days} days" if channel.window_days else "all papers"
+    threshold = f"min {channel.min_upvotes} upvotes" if channel.min_upvotes else "no upvote minimum"
+    empty = f"empty digests: {channel.empty_mode}"
+    return f"max {channel.max_papers} papers, {threshold}, {window}, {empty}"
