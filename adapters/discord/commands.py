@@ -27,6 +27,7 @@ from adapters.discord.rendering import (
     DIALECT,
     MAX_CONTENT,
     OutgoingMessage,
+    defang,
     digest_messages,
     results_messages,
     split_text,
@@ -124,7 +125,14 @@ def reply_messages(reply: Reply) -> list[OutgoingMessage]:
         return digest_messages(reply.digest)
     if reply.results and not reply.is_error:
         return results_messages(reply.results, reply.heading)
-    return [OutgoingMessage(content=chunk) for chunk in split_text(reply.text, MAX_CONTENT)]
+    return [OutgoingMessage(content=chunk) for chunk in split_text(defang(reply.text), MAX_CONTENT)]
+
+
+def announcement(reply: Reply) -> str | None:
+    """The public line that tells the channel about a change, or None."""
+    if not reply.announce or reply.is_error:
+        return None
+    return defang(reply.announce)[:MAX_CONTENT]
 
 
 class PapersCommands:
@@ -179,11 +187,10 @@ class PapersCommands:
                 allowed_mentions=discord.AllowedMentions.none(),
                 view=view or discord.utils.MISSING,
             )
-        if reply.announce and not reply.is_error:
+        announced = announcement(reply)
+        if announced:
             await interaction.followup.send(
-                reply.announce[:MAX_CONTENT],
-                ephemeral=False,
-                allowed_mentions=discord.AllowedMentions.none(),
+                announced, ephemeral=False, allowed_mentions=discord.AllowedMentions.none()
             )
 
     async def feedback_pressed(

@@ -64,7 +64,15 @@ class OutgoingMessage:
         return [card.embed for card in self.cards]
 
 
-_UNESCAPED_BRACKET = re.compile(r"(?<!\\)\[")
+# A "[" that is not escaped: preceded by an even number of backslashes (none, or "\\").
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
+
+
+def defang(text: str) -> str:
+    """Masked links and mentions made inert, the rest of the markdown kept: for text the core
+    wrote (its own backticks and bold stay) that may still echo what a user typed, such as an
+    error quoting the command. The user's strings in it are already escaped (Dialect)."""
+    return discord.utils.escape_mentions(_UNESCAPED_BRACKET.sub(r"\1\\[", text))
 
 
 def escape_text(text: str) -> str:
@@ -73,8 +81,7 @@ def escape_text(text: str) -> str:
     ``escape_markdown`` escapes only the first ``[`` of a string that holds several masked
     links (its pattern is greedy), so every remaining ``[`` is escaped here too.
     """
-    escaped = discord.utils.escape_markdown(text)
-    return discord.utils.escape_mentions(_UNESCAPED_BRACKET.sub(r"\\[", escaped))
+    return defang(discord.utils.escape_markdown(text))
 
 
 def clip(text: str, limit: int) -> str:

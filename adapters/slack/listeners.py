@@ -51,8 +51,10 @@ def _action_channel(body: dict[str, Any]) -> ChannelRef:
     return _channel((body.get("team") or {}).get("id"), str(where.get("id", "")), where.get("name"))
 
 
-async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | None) -> None:
-    """Render the core's reply: errors and searches only to the caller, announcements to all."""
+def reply_bodies(reply: Reply, *, share_value: str | None) -> list[dict[str, Any]]:
+    """The ``respond`` bodies for the core's reply, in order: errors and searches only to the
+    caller, announcements to all. Every text is escaped (``& < >``): a topic or a name can
+    never ping or hide a link."""
     visible = (
         "in_channel"
         if reply.visibility is Visibility.CHANNEL and not reply.is_error
@@ -63,19 +65,29 @@ async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | 
         "unfurl_media": False,
         "replace_original": False,
     }
+    bodies: list[dict[str, Any]] = []
     if reply.is_error:
-        await respond(text=escape(reply.text), response_type="ephemeral", **common)
+        bodies.append({"text": escape(reply.text), "response_type": "ephemeral"})
     elif reply.results:
         shareable = share_value if visible == "ephemeral" else None
         message = render_results(reply.heading, reply.results, share_value=shareable)
-        await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
+        bodies.append({"text": message.text, "blocks": message.blocks, "response_type": visible})
     elif reply.digest is not None:
-        for message in render_digest(reply.digest)[:3]:
-            await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
+        bodies += [
+            {"text": message.text, "blocks": message.blocks, "response_type": visible}
+            for message in render_digest(reply.digest)[:3]
+        ]
     else:
-        await respond(text=escape(reply.text), response_type=visible, **common)
+        bodies.append({"text": escape(reply.text), "response_type": visible})
     if reply.announce and not reply.is_error:
-        await respond(text=escape(reply.announce), response_type="in_channel", **common)
+        bodies.append({"text": escape(reply.announce), "response_type": "in_channel"})
+    return [{**body, **common} for body in bodies]
+
+
+async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | None) -> None:
+    """Send :func:`reply_bodies` through ``respond`` (the command's ``response_url``)."""
+    for body in reply_bodies(reply, share_value=share_value):
+        await respond(**body)
 
 
 def register_listeners(

@@ -6,39 +6,49 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelRepository, ChannelSettings
-from bot.chat import ChannelRef
+from bot.chat import ChannelRef, Dialect
 from bot.commands.render import REPLY_LIMIT, fit
 from bot.digests.schedule import next_slot
 
 
-def paused_notice(channel: ChannelSettings | None) -> str | None:
+def channel_label(ref: ChannelRef, dialect: Dialect) -> str:
+    """``#name`` with the name quoted for the platform (a leading ``#`` is ours, not markup)."""
+    return f"#{dialect.quote(ref.name)}" if ref.name else dialect.quote(str(ref))
+
+
+def paused_notice(channel: ChannelSettings | None, dialect: Dialect) -> str | None:
     """The warning shown to whoever runs a command in a paused channel, or None."""
     if channel is None or not channel.paused_reason:
         return None
+    reason = dialect.quote(channel.paused_reason.rstrip("."))
     return (
-        f"⚠️ Digests in this channel are paused: {channel.paused_reason.rstrip('.')}. "
+        f"⚠️ Digests in this channel are paused: {reason}. "
         "Give the bot its access back (invite it to the channel, or restore its permission "
         "to post), then run `/papers resume`."
     )
 
 
 def describe_channel(
-    channels: ChannelRepository, ref: ChannelRef, channel: ChannelSettings | None, now: datetime
+    channels: ChannelRepository,
+    ref: ChannelRef,
+    channel: ChannelSettings | None,
+    now: datetime,
+    dialect: Dialect,
 ) -> str:
-    """What ``list`` shows (blocking: reads the last digest)."""
+    """What ``list`` shows (blocking: reads the last digest); the channel's name and topics
+    are quoted for the caller's platform."""
+    where = channel_label(ref, dialect)
     if channel is None or not channel.topics:
-        return (
-            f'{ref.display} follows no topics yet. Try `/papers subscribe "scaling laws" -vision`.'
-        )
-    lines = [f"{ref.display} follows:"]
-    lines += [f"  {t.position}. {t.text}" for t in channel.topics]
+        return f'{where} follows no topics yet. Try `/papers subscribe "scaling laws" -vision`.'
+    lines = [f"{where} follows:"]
+    lines += [f"  {t.position}. {dialect.quote(t.text)}" for t in channel.topics]
     schedule = channel.schedule
     upcoming = next_slot(schedule, now)
     when = ""
     if upcoming is not None:
         local = upcoming.due_at.astimezone(ZoneInfo(schedule.timezone))
         when = f"; next {local:%a %d %b %H:%M}"
-    lines.append(f"Schedule: {schedule.describe()}{when}")
+    lines.append(f"Schedule: {dialect.quote(schedule.describe())}{when}")
     lines.append(f"Settings: {settings_line(channel)}")
     last = channels.last_digest(channel.pk)
     if last is not None and last.at is not None:

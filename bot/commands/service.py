@@ -16,7 +16,7 @@ from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
-from bot.commands.listing import describe_channel, paused_notice, settings_line
+from bot.commands.listing import channel_label, describe_channel, paused_notice, settings_line
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
@@ -150,7 +150,8 @@ class CommandService:
         if grammar.needs_manage(command) and not caller.can_manage:
             return error_reply(table.not_allowed(caller.manage_rule))
         channel = await asyncio.to_thread(self._channels.get_channel, ref)
-        notice = paused_notice(channel)
+        dialect = caller.dialect
+        notice = paused_notice(channel, dialect)
         match command:
             case grammar.Help():
                 text = table.help_text(caller.dialect, caller.manage_rule)
@@ -162,24 +163,25 @@ class CommandService:
                 reply = _results_reply("Results for", text, results, caller.dialect, asked=text)
                 return _with_notice(reply, notice)
             case grammar.ListTopics():
-                return _with_notice(
-                    Reply(
-                        text=await asyncio.to_thread(
-                            describe_channel, self._channels, ref, channel, now
-                        )
-                    ),
-                    notice,
+                listed = await asyncio.to_thread(
+                    describe_channel, self._channels, ref, channel, now, dialect
                 )
+                return _with_notice(Reply(text=listed), notice)
             case grammar.Settings(changes=()):  # looking is open to everyone; nothing stored
                 shown = channel or ChannelSettings(pk=0, ref=ref)
-                text = f"Settings for {ref.display}: {settings_line(shown)}."
+                text = f"Settings for {channel_label(ref, dialect)}: {settings_line(shown)}."
                 return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
-                return await self._digest(ref, channel, preview, now)
+                return await self._digest(ref, channel, preview, now, dialect)
         return await asyncio.to_thread(apply_change, self._channels, ref, command, caller, now)
 
     async def _digest(
-        self, ref: ChannelRef, channel: ChannelSettings | None, preview: bool, now: datetime
+        self,
+        ref: ChannelRef,
+        channel: ChannelSettings | None,
+        preview: bool,
+        now: datetime,
+        dialect: Dialect,
     ) -> Reply:
         if channel is None or not channel.topics:
             return error_reply(
@@ -196,12 +198,12 @@ class CommandService:
             )
             return Reply(text=render_digest(digest, limit=REPLY_LIMIT), digest=digest)
         if channel.paused_reason:
-            return error_reply(paused_notice(channel) or "")
+            return error_reply(paused_notice(channel, dialect) or "")
         if self._runner.adapter_for(ref.platform) is None:
             return error_reply(f"I cannot post to {ref.platform} from here: it is not configured.")
         outcome = await self._runner.post_now(channel)
         if outcome.status == "posted":
-            return Reply(text=f"Posted {outcome.papers} papers to {ref.display}.")
+            return Reply(text=f"Posted {outcome.papers} papers to {channel_label(ref, dialect)}.")
         if outcome.status in ("empty", "skipped"):
             return Reply(text=f"Nothing new to post. {outcome.note or ''}".strip())
         if outcome.status == "paused":
