@@ -20,6 +20,10 @@ from bot.digests.schedule import next_slot, parse_schedule
 from bot.errors import UserError
 from bot.ranking.query import parse_query
 
+# A digest keeps a few papers per topic; past a couple of dozen topics a channel's digest is
+# noise, and ``list`` could no longer show them all.
+MAX_TOPICS = 25
+
 
 @dataclass(frozen=True, slots=True)
 class _Change:
@@ -71,6 +75,17 @@ def apply_change(
 
 
 def _subscribe(change: _Change, command: grammar.Subscribe) -> Reply:
+    """Add a topic, unless the channel follows it already (in any letter case: the database
+    only refuses the exact same text) or already follows :data:`MAX_TOPICS`."""
+    topics = change.channel.topics
+    same = [t.text for t in topics if t.text.casefold() == command.text.casefold()]
+    if same:
+        return error_reply(f"This channel already follows {change.topic(same[0])}.")
+    if len(topics) >= MAX_TOPICS:
+        return error_reply(
+            f"This channel follows {len(topics)} topics, the most it can. Drop one first with "
+            "`/papers unsubscribe <number>` (see `/papers list`)."
+        )
     topic = change.topic(command.text)
     if not change.channels.add_topic(change.ref, command.text, change.now):
         return error_reply(f"This channel already follows {topic}.")

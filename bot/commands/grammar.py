@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from bot.chat import PLAIN
 from bot.commands import table
+from bot.commands.chat_markup import plain_words
 from bot.errors import UserError
 from bot.ranking.query import Query, parse_query
 from bot.text import clean_text
@@ -145,9 +146,10 @@ def parse_command(text: str) -> Command:
     """Parse what follows ``/papers``; raise :class:`UserError` with an example on mistakes.
 
     Control and format characters go first: PostgreSQL refuses a NUL in any string, and a
-    bidi override in a topic would reorder every later message that shows it.
+    bidi override in a topic would reorder every later message that shows it. Then chat
+    markup: a Slack link is its label, a mention is refused (:mod:`bot.commands.chat_markup`).
     """
-    stripped = clean_text(text)
+    stripped = clean_text(plain_words(clean_text(text)))
     if not stripped:
         return Help()
     word, _, rest = stripped.partition(" ")

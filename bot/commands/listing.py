@@ -35,27 +35,35 @@ def describe_channel(
     now: datetime,
     dialect: Dialect,
 ) -> str:
-    """What ``list`` shows (blocking: reads the last digest); the channel's name and topics
-    are quoted for the caller's platform."""
+    """What ``list`` shows (blocking: reads the last digest): the schedule, the settings and
+    the last digest first, then as many topics as fit in the reply ("… and 12 more"), so a
+    long list never pushes the schedule out. Names and topics are quoted for the platform."""
     where = channel_label(ref, dialect)
-    if channel is None or not channel.topics:
-        return f'{where} follows no topics yet. Try `/papers subscribe "scaling laws" -vision`.'
-    lines = [f"{where} follows:"]
-    lines += [f"  {t.position}. {dialect.quote(t.text)}" for t in channel.topics]
-    schedule = channel.schedule
+    shown = channel or ChannelSettings(pk=0, ref=ref)
+    schedule = shown.schedule
     upcoming = next_slot(schedule, now)
     when = ""
     if upcoming is not None:
         local = upcoming.due_at.astimezone(ZoneInfo(schedule.timezone))
         when = f"; next {local:%a %d %b %H:%M}"
-    lines.append(f"Schedule: {dialect.quote(schedule.describe())}{when}")
-    lines.append(f"Settings: {settings_line(channel)}")
-    last = channels.last_digest(channel.pk)
+    lines = [
+        f"Schedule: {dialect.quote(schedule.describe())}{when}",
+        f"Settings: {settings_line(shown)}",
+    ]
+    last = channels.last_digest(shown.pk) if channel is not None else None
     if last is not None and last.at is not None:
+        local = last.at.astimezone(ZoneInfo(schedule.timezone))
+        zone = dialect.quote(schedule.timezone)  # the channel's clock, as the schedule reads
         lines.append(
-            f"Last digest: {last.at:%a %d %b %H:%M} UTC, {last.papers} papers ({last.status})"
+            f"Last digest: {local:%a %d %b %H:%M} {zone}, {last.papers} papers ({last.status})"
         )
-    return fit(lines, REPLY_LIMIT, separator="\n")
+    if not shown.topics:
+        head = f'{where} follows no topics yet. Try `/papers subscribe "scaling laws" -vision`.'
+        return "\n".join([head, *lines])
+    count = len(shown.topics)
+    head = "\n".join([f"{where} follows {count} topic{'s' * (count != 1)}:", *lines, "Topics:"])
+    topics = [f"  {t.position}. {dialect.quote(t.text)}" for t in shown.topics]
+    return f"{head}\n{fit(topics, REPLY_LIMIT - len(head) - 1, separator=chr(10))}"
 
 
 def settings_line(channel: ChannelSettings) -> str:

@@ -111,3 +111,47 @@ def test_the_query_in_the_heading_is_escaped_for_the_callers_platform(core: Core
     reply = core.run("language *models*", discord)
 
     assert reply.heading == "Results for **language \\*models\\*** — top 5"
+
+
+def test_list_keeps_the_schedule_and_settings_when_topics_do_not_fit(core: Core) -> None:
+    core.run("schedule daily 09:00 Europe/Berlin")
+    for n in range(40):  # stored before there was a limit
+        core.channels.add_topic(CHANNEL, f'"{"long topic words " * 6}{n}"', NOW)
+
+    listed = core.run("list").text
+
+    assert len(listed) <= 3000
+    assert "Schedule: daily at 09:00 (Europe/Berlin)" in listed
+    assert "Settings: max 5 papers" in listed
+    assert "  1. " in listed
+    assert "more" in listed.splitlines()[-1]
+
+
+def test_list_shows_schedule_and_settings_even_without_topics(core: Core) -> None:
+    listed = core.run("list").text
+
+    assert "follows no topics yet" in listed
+    assert "Schedule: off" in listed and "Settings: max 5 papers" in listed
+
+
+def test_a_channel_follows_at_most_25_topics(core: Core) -> None:
+    for n in range(25):
+        assert not core.run(f"subscribe topic{n}").is_error
+
+    refused = core.run("subscribe one more")
+
+    assert refused.is_error
+    assert "25 topics" in refused.text and "unsubscribe" in refused.text
+    stored = core.channels.get_channel(CHANNEL)
+    assert stored is not None and len(stored.topics) == 25
+
+
+def test_topics_differing_only_in_case_are_one_topic(core: Core) -> None:
+    assert not core.run('subscribe author:"Geoffrey Hinton"').is_error
+
+    again = core.run('subscribe author:"geoffrey hinton"')
+
+    assert again.is_error and "already follows" in again.text
+    stored = core.channels.get_channel(CHANNEL)
+    assert stored is not None and len(stored.topics) == 1
+    assert not core.run('unsubscribe author:"GEOFFREY HINTON"').is_error
