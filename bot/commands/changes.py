@@ -16,6 +16,7 @@ from bot.chat import Caller, ChannelRef, Dialect, Reply
 from bot.commands import grammar
 from bot.commands.listing import channel_label, settings_line
 from bot.commands.render import error_reply
+from bot.commands.zones import FixedZone, read_fixed_zone
 from bot.digests.schedule import next_slot, parse_schedule
 from bot.errors import UserError
 from bot.ranking.query import parse_query
@@ -127,7 +128,8 @@ def _unsubscribe(change: _Change, command: grammar.Unsubscribe) -> Reply:
 
 
 def _schedule(change: _Change, command: grammar.Schedule) -> Reply:
-    spec = parse_schedule(list(command.words), change.channel.schedule.timezone)
+    words, fixed = _read_abbreviation(list(command.words))
+    spec = parse_schedule(words, change.channel.schedule.timezone)
     change.channels.set_schedule(change.ref, spec, change.now)
     if spec.kind == "off":
         return Reply(
@@ -141,10 +143,24 @@ def _schedule(change: _Change, command: grammar.Schedule) -> Reply:
         local = upcoming.due_at.astimezone(ZoneInfo(spec.timezone))
         zone = change.dialect.quote(spec.timezone)
         when = f" The next one comes {local:%a %d %b at %H:%M} ({zone})."
+    note = ""
+    if fixed is not None:
+        note = "\n" + fixed.note(command.words)
     return Reply(
-        text=f"Digests for {change.where}: {described}.{when}",
+        text=f"Digests for {change.where}: {described}.{when}{note}",
         announce=f"{change.who} set this channel's digests to {described}.",
     )
+
+
+def _read_abbreviation(words: list[str]) -> tuple[list[str], FixedZone | None]:
+    """The schedule's words with a timezone abbreviation (its last word, after the time)
+    replaced by the fixed-offset zone it names, and what was read (see bot.commands.zones)."""
+    if len(words) < 3 or not words[-2][:1].isdigit():
+        return words, None
+    fixed = read_fixed_zone(words[-1])
+    if fixed is None:
+        return words, None
+    return [*words[:-1], fixed.zone], fixed
 
 
 def _settings(change: _Change, command: grammar.Settings) -> Reply:

@@ -6,6 +6,7 @@ module turns what follows ``/papers`` into one of the command values below.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import ClassVar
 from bot.chat import PLAIN
 from bot.commands import table
 from bot.commands.chat_markup import plain_words
+from bot.digests.schedule import parse_schedule
 from bot.errors import UserError
 from bot.ranking.query import Query, parse_query
 from bot.text import clean_text
@@ -155,8 +157,34 @@ def parse_command(text: str) -> Command:
     word, _, rest = stripped.partition(" ")
     parser = _PARSERS.get(word.lower())
     if parser is None:
+        _refuse_near_miss(word, rest)
         return _search(stripped)
     return parser(rest)
+
+
+def _refuse_near_miss(word: str, rest: str) -> None:
+    """Raise "did you mean `subscribe`?" for ``subscibe scaling``: a first word within a typo
+    of a verb that takes an argument (difflib ratio ≥ 0.8), followed by a valid argument for
+    that verb. A lone word, or words that would not make sense after the verb, stay a search
+    (``scaling``, ``digests about diffusion``); the answer says how to search anyway."""
+    if not rest:
+        return
+    candidates = [v.name for v in table.VERBS if v.argument is not None and not v.bare]
+    close = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=0.8)
+    if not close:
+        return
+    verb = close[0]
+    try:
+        command = _PARSERS[verb](rest)
+        if isinstance(command, Schedule):
+            parse_schedule(list(command.words))
+    except UserError:
+        return
+    raise UserError(
+        f"Did you mean `{verb}`? To search for these words instead, use "
+        f"`/papers search {word} {rest}`.",
+        example=f"/papers {verb} {rest}",
+    )
 
 
 def _search(text: str) -> Search:

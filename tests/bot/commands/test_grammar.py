@@ -139,3 +139,36 @@ def test_mentions_are_refused_not_turned_into_topic_words(text: str) -> None:
     with pytest.raises(UserError) as info:
         grammar.parse_command(text)
     assert "mention" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("subscibe scaling", "subscribe"),
+        ("scheduel daily 09:00", "schedule"),
+        ("setings max 5", "settings"),
+        ("unsubscirbe 2", "unsubscribe"),
+    ],
+)
+def test_a_misspelt_verb_with_an_argument_asks_did_you_mean(text: str, verb: str) -> None:
+    with pytest.raises(UserError) as info:
+        grammar.parse_command(text)
+    assert f"Did you mean `{verb}`?" in info.value.message
+    assert info.value.example == f"/papers {verb} {text.partition(' ')[2]}"
+    assert f"/papers search {text}" in info.value.message  # how to search for it anyway
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scaling",  # one word is a search, even close to a verb
+        "subscibe",
+        "listen to this",  # list takes no argument
+        "digests about diffusion",  # "digest about diffusion" would not parse
+        "searching for diffusion",  # search is what happens anyway
+        "subscription pricing models",
+        "scaling laws",
+    ],
+)
+def test_genuine_searches_are_not_mistaken_for_verbs(text: str) -> None:
+    assert isinstance(grammar.parse_command(text), grammar.Search)

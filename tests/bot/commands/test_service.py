@@ -155,3 +155,33 @@ def test_topics_differing_only_in_case_are_one_topic(core: Core) -> None:
     stored = core.channels.get_channel(CHANNEL)
     assert stored is not None and len(stored.topics) == 1
     assert not core.run('unsubscribe author:"GEOFFREY HINTON"').is_error
+
+
+@pytest.mark.parametrize(
+    ("zone", "stored", "offset", "suggested"),
+    [
+        ("EST", "EST", "UTC−05:00", "America/New_York"),
+        ("pst", "Etc/GMT+8", "UTC−08:00", "America/Los_Angeles"),
+        ("CEST", "Etc/GMT-2", "UTC+02:00", "Europe/Berlin"),
+        ("UTC+3", "Etc/GMT-3", "UTC+03:00", None),
+    ],
+)
+def test_an_abbreviated_timezone_is_accepted_and_explained(
+    core: Core, zone: str, stored: str, offset: str, suggested: str | None
+) -> None:
+    reply = core.run(f"schedule daily 09:00 {zone}")
+
+    assert not reply.is_error, reply.text
+    channel = core.channels.get_channel(CHANNEL)
+    assert channel is not None and channel.schedule.timezone == stored
+    assert f"{offset} all year" in reply.text and "daylight saving" in reply.text
+    if suggested:
+        assert f"`/papers schedule daily 09:00 {suggested}`" in reply.text
+    assert "all year" not in (reply.announce or "")
+
+
+def test_a_city_timezone_needs_no_explanation(core: Core) -> None:
+    reply = core.run("schedule daily 09:00 America/New_York")
+
+    assert "all year" not in reply.text
+    assert not core.run("schedule weekly mon 09:00 Asia/Tokyo").text.count("all year")
