@@ -56,27 +56,28 @@ class ChannelTopicSource(Protocol):
 
 
 class RecentSearches:
-    """The last few searches per channel, in memory, for ``/papers search`` autocomplete."""
+    """Each member's last few searches, in memory, for their own ``/papers search``
+    autocomplete. Keyed by user id only: searches are private (answers are ephemeral), so
+    one member's searches are never offered to another."""
 
-    def __init__(self, per_channel: int = 10, channels: int = 5000) -> None:
-        self._per_channel = per_channel
-        self._channels = channels
-        self._by_channel: OrderedDict[str, deque[str]] = OrderedDict()
+    def __init__(self, per_user: int = 10, users: int = 5000) -> None:
+        self._per_user = per_user
+        self._users = users
+        self._by_user: OrderedDict[str, deque[str]] = OrderedDict()
 
-    def add(self, channel: ChannelRef, query: str) -> None:
-        """Remember ``query`` as the newest search of ``channel``."""
-        key = str(channel)
-        recent = self._by_channel.pop(key, None) or deque(maxlen=self._per_channel)
+    def add(self, user_id: str, query: str) -> None:
+        """Remember ``query`` as the newest search of ``user_id``."""
+        recent = self._by_user.pop(user_id, None) or deque(maxlen=self._per_user)
         if query in recent:
             recent.remove(query)
         recent.appendleft(query)
-        self._by_channel[key] = recent
-        while len(self._by_channel) > self._channels:
-            self._by_channel.popitem(last=False)
+        self._by_user[user_id] = recent
+        while len(self._by_user) > self._users:
+            self._by_user.popitem(last=False)
 
-    def of(self, channel: ChannelRef) -> list[str]:
+    def of(self, user_id: str) -> list[str]:
         """Newest first."""
-        return list(self._by_channel.get(str(channel), ()))
+        return list(self._by_user.get(user_id, ()))
 
 
 def channel_of(interaction: discord.Interaction[Any]) -> ChannelRef:
@@ -170,7 +171,7 @@ class PapersCommands:
             reply = Reply(text=SORRY, is_error=True)
         searched = verb.argument is not None and verb.argument.suggest is Suggest.SEARCHES
         if searched and not reply.is_error:
-            self.recent.add(channel, text.removeprefix(verb.name).strip())
+            self.recent.add(caller.user_id, text.removeprefix(verb.name).strip())
         await self.send_reply(interaction, reply)
 
     async def send_reply(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
@@ -216,9 +217,9 @@ class PapersCommands:
     async def search_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        """Recent searches in this channel, then its topics (for ``search``)."""
-        channel = channel_of(interaction)
-        return _choices([*self.recent.of(channel), *await self._topics(channel)], current)
+        """The member's own recent searches, then the channel's topics (for ``search``)."""
+        own = self.recent.of(str(interaction.user.id))
+        return _choices([*own, *await self._topics(channel_of(interaction))], current)
 
     async def _topics(self, channel: ChannelRef) -> Sequence[str]:
         if not isinstance(self._handler, ChannelTopicSource):

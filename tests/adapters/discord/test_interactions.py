@@ -247,6 +247,29 @@ async def test_search_autocomplete_offers_recent_searches_and_topics(
     assert [c["value"] for c in filtered["data"]["choices"]] == ["scaling laws"]
 
 
+async def test_search_autocomplete_never_shows_another_members_searches(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    """Issue 14: searches are private, yet autocomplete offered them to everyone."""
+    ada, bob = 500000000000000001, 500000000000000002
+    search = papers_command("search", query="secret reorg plans")
+    feed(runtime, interaction(2, search, user_id=ada))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    feed(runtime, interaction(4, papers_autocomplete("search", "query", ""), user_id=bob))
+    await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 2)
+    feed(runtime, interaction(4, papers_autocomplete("search", "query", ""), user_id=ada))
+    await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 3)
+
+    to_bob, to_ada = (call.body["data"]["choices"] for call in fake.calls("POST", CALLBACK)[1:])
+    assert [c["value"] for c in to_bob] == ["scaling laws", "diffusion -video"]  # topics only
+    assert [c["value"] for c in to_ada] == [
+        "secret reorg plans",
+        "scaling laws",
+        "diffusion -video",
+    ]
+
+
 async def test_unsubscribe_autocomplete_offers_the_channel_topics(
     runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
 ) -> None:
