@@ -124,9 +124,10 @@ class Reply:
 
     ``text`` is always a complete answer (≤ 3,000 characters) in the caller's
     :class:`Dialect`, so an adapter that renders nothing richer is still correct.
-    ``results``/``digest`` let rich adapters render cards, under ``heading`` (the first line
-    of ``text``: what the results are, "Results for *scaling laws* — top 5"); ``announce`` is
-    a line to post in the channel so the team sees a change.
+    ``results``/``digest`` let rich adapters render cards, under ``heading`` (what the results
+    are: "Results for *scaling laws* — top 5"). ``notice`` is a warning for the caller only
+    (the channel is paused), also at the top of ``text``: never show it to the whole channel.
+    ``announce`` is a line to post in the channel so the team sees a change.
     """
 
     text: str
@@ -136,6 +137,7 @@ class Reply:
     announce: str | None = None
     is_error: bool = False
     heading: str | None = None
+    notice: str | None = None
 
 
 class PostError(PaperboyError):

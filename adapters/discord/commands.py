@@ -27,6 +27,7 @@ from adapters.discord.rendering import (
     DIALECT,
     MAX_CONTENT,
     OutgoingMessage,
+    clip,
     defang,
     digest_messages,
     results_messages,
@@ -120,13 +121,20 @@ def _choices(candidates: Sequence[str], current: str) -> list[app_commands.Choic
     return choices
 
 
-def reply_messages(reply: Reply) -> list[OutgoingMessage]:
-    """The reply as messages: paper cards when the core sent papers, else its text."""
+def reply_messages(reply: Reply, *, private: bool = True) -> list[OutgoingMessage]:
+    """The reply as messages: paper cards when the core sent papers, else its text. The
+    core's private notice (the channel is paused) heads the cards only when ``private``."""
+    notice = defang(reply.notice) if reply.notice and private else None
     if reply.digest is not None and not reply.is_error:
-        return digest_messages(reply.digest)
+        ahead = [OutgoingMessage(content=clip(notice, MAX_CONTENT))] if notice else []
+        return [*ahead, *digest_messages(reply.digest)]
     if reply.results and not reply.is_error:
-        return results_messages(reply.results, reply.heading)
-    return [OutgoingMessage(content=chunk) for chunk in split_text(defang(reply.text), MAX_CONTENT)]
+        heading = "\n\n".join(part for part in (notice, reply.heading) if part)
+        return results_messages(reply.results, heading or None)
+    text = reply.text
+    if reply.notice and not private:  # the notice heads the text; keep it out of the channel
+        text = text.removeprefix(f"{reply.notice}\n\n")
+    return [OutgoingMessage(content=chunk) for chunk in split_text(defang(text), MAX_CONTENT)]
 
 
 def announcement(reply: Reply) -> str | None:
@@ -178,8 +186,9 @@ class PapersCommands:
         """Follow up a deferred interaction: ephemeral unless the core says the channel."""
         public = reply.visibility is Visibility.CHANNEL and not reply.is_error
         if public:
-            await interaction.followup.send(POSTED, ephemeral=True)
-        for message in reply_messages(reply):
+            posted = f"{POSTED}\n\n{defang(reply.notice)}" if reply.notice else POSTED
+            await interaction.followup.send(posted[:MAX_CONTENT], ephemeral=True)
+        for message in reply_messages(reply, private=not public):
             view = feedback_view(message)
             await interaction.followup.send(
                 content=message.content or discord.utils.MISSING,

@@ -66,19 +66,28 @@ def reply_bodies(reply: Reply, *, share_value: str | None) -> list[dict[str, Any
         "replace_original": False,
     }
     bodies: list[dict[str, Any]] = []
+    private_notice = reply.notice if visible == "ephemeral" else None
+    text = reply.text
+    if reply.notice and not private_notice:  # public: the notice goes to the caller alone
+        bodies.append({"text": escape(reply.notice), "response_type": "ephemeral"})
+        text = text.removeprefix(f"{reply.notice}\n\n")
     if reply.is_error:
         bodies.append({"text": escape(reply.text), "response_type": "ephemeral"})
     elif reply.results:
         shareable = share_value if visible == "ephemeral" else None
-        message = render_results(reply.heading, reply.results, share_value=shareable)
+        message = render_results(
+            reply.heading, reply.results, share_value=shareable, notice=private_notice
+        )
         bodies.append({"text": message.text, "blocks": message.blocks, "response_type": visible})
     elif reply.digest is not None:
+        if private_notice:
+            bodies.append({"text": escape(private_notice), "response_type": "ephemeral"})
         bodies += [
             {"text": message.text, "blocks": message.blocks, "response_type": visible}
             for message in render_digest(reply.digest)[:3]
         ]
     else:
-        bodies.append({"text": escape(reply.text), "response_type": visible})
+        bodies.append({"text": escape(text), "response_type": visible})
     if reply.announce and not reply.is_error:
         bodies.append({"text": escape(reply.announce), "response_type": "in_channel"})
     return [{**body, **common} for body in bodies]
@@ -145,6 +154,7 @@ def register_listeners(
             if reply.is_error or not reply.results:
                 await send_reply(respond, reply, share_value=None)
                 return
+            # Only the results go to the channel; a pause notice stays with the sharer.
             message = render_results(reply.heading, reply.results, shared_by=mention(user_id))
             await respond(
                 text=message.text,
@@ -154,6 +164,10 @@ def register_listeners(
                 unfurl_links=False,
                 unfurl_media=False,
             )
+            if reply.notice:
+                await respond(
+                    text=escape(reply.notice), response_type="ephemeral", replace_original=False
+                )
         except Exception:
             log.exception("slack share failed", extra={"channel": str(channel)})
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)

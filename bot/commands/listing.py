@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,11 +17,24 @@ def channel_label(ref: ChannelRef, dialect: Dialect) -> str:
     return f"#{dialect.quote(ref.name)}" if ref.name else dialect.quote(str(ref))
 
 
+# What adapters put around their reasons for the log: Slack's code before ("channel_not_found:
+# …"), Discord's after ("… (50001 Missing Access)", "… (HTTP 403, 50013)").
+_CODE_PREFIX = re.compile(r"^[a-z][a-z0-9_]*:\s+")
+_CODE_SUFFIX = re.compile(r"\s*\((?:HTTP )?\d[^()]*\)\s*$")
+
+
+def plain_reason(reason: str) -> str:
+    """A pause or failure reason as a person reads it: the platform's error code goes (the
+    stored reason and the log keep it), the sentence stays."""
+    plain = _CODE_SUFFIX.sub("", _CODE_PREFIX.sub("", reason.strip()))
+    return (plain or reason).rstrip(". ")
+
+
 def paused_notice(channel: ChannelSettings | None, dialect: Dialect) -> str | None:
     """The warning shown to whoever runs a command in a paused channel, or None."""
     if channel is None or not channel.paused_reason:
         return None
-    reason = dialect.quote(channel.paused_reason.rstrip("."))
+    reason = dialect.quote(plain_reason(channel.paused_reason))
     return (
         f"⚠️ Digests in this channel are paused: {reason}. "
         "Give the bot its access back (invite it to the channel, or restore its permission "

@@ -10,13 +10,20 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
-from bot.commands.listing import channel_label, describe_channel, paused_notice, settings_line
+from bot.commands.listing import (
+    channel_label,
+    describe_channel,
+    paused_notice,
+    plain_reason,
+    settings_line,
+)
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
@@ -38,17 +45,10 @@ APOLOGY = "Sorry — something went wrong on my side. The details are in the bot
 
 
 def _with_notice(reply: Reply, notice: str | None) -> Reply:
+    """``reply`` carrying the caller's private ``notice``, also at the top of its text."""
     if notice is None:
         return reply
-    text = f"{notice}\n\n{reply.text}"
-    return Reply(
-        text=text[:REPLY_LIMIT],
-        visibility=reply.visibility,
-        results=reply.results,
-        digest=reply.digest,
-        announce=reply.announce,
-        is_error=reply.is_error,
-    )
+    return replace(reply, text=f"{notice}\n\n{reply.text}"[:REPLY_LIMIT], notice=notice)
 
 
 def _results_reply(
@@ -207,13 +207,10 @@ class CommandService:
         if outcome.status in ("empty", "skipped"):
             return Reply(text=f"Nothing new to post. {outcome.note or ''}".strip())
         if outcome.status == "paused":
-            return error_reply(
-                f"I could not post: {outcome.note}. Digests here are paused until fixed."
-            )
-        return error_reply(
-            f"I could not post the digest right now ({outcome.note or outcome.status}). "
-            "Try again in a minute."
-        )
+            reason = dialect.quote(plain_reason(outcome.note or "the platform refused the post"))
+            return error_reply(f"I could not post: {reason}. Digests here are paused until fixed.")
+        # The platform's own words (codes, HTTP statuses) are in the runner's log line.
+        return error_reply("I could not post the digest right now. Try again in a minute.")
 
 
 def similar_queries(paper: Paper) -> list[Query]:

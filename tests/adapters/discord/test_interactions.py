@@ -436,3 +436,20 @@ async def test_command_latency_is_left_to_the_core(
 
     assert core.handled
     assert (REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0) == before
+
+
+async def test_results_in_a_paused_channel_show_the_notice_to_the_searcher(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    notice = "⚠️ Digests in this channel are paused: the bot cannot see this channel."
+    heading = "Results for **scaling** — 1 paper"
+    results = (RankedPaper(paper(1), score=1.0, relevance=1.0, why="title matches"),)
+    core.replies["search"] = Reply(
+        text=f"{notice}\n\n{heading}", results=results, heading=heading, notice=notice
+    )
+    feed(runtime, interaction(2, papers_command("search", query="scaling")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    body = fake.calls("POST", FOLLOWUP)[0].body
+    assert body["flags"] & EPHEMERAL
+    assert body["content"] == f"{notice}\n\n{heading}"

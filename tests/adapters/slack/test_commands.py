@@ -282,3 +282,33 @@ async def test_command_latency_is_left_to_the_core(
 
     assert core.handled
     assert (REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0) == before
+
+
+async def test_sharing_in_a_paused_channel_posts_only_the_results(
+    fake_slack: FakeSlack,
+    core: FakeCore,
+    make_runtime: Callable[..., SlackRuntime],
+    serve_runtime: ServeRuntime,
+) -> None:
+    """Issue 14: "Share in channel" posted the private pause notice to everyone."""
+    listener = await _listener(make_runtime, serve_runtime)
+    notice = "⚠️ Digests in this channel are paused: the bot was removed."
+    heading = "Results for *scaling* — 1 paper"
+    core.replies["scaling"] = Reply(
+        text=f"{notice}\n\n{heading}\n\n1. Scaling laws",
+        results=(ranked(),),
+        heading=heading,
+        notice=notice,
+    )
+
+    await listener.post_signed("/slack/events", slash_fields(fake_slack, "scaling"))
+    (private,) = await fake_slack.wait_for("response/1")
+    await listener.post_signed(
+        "/slack/events", _button_payload(fake_slack, SHARE_ACTION_ID, "scaling")
+    )
+    shared, told = await fake_slack.wait_for("response/button", count=2)
+
+    assert "paused" in json.dumps(private.body["blocks"])  # the searcher sees why
+    assert shared.body["response_type"] == "in_channel"
+    assert "paused" not in json.dumps(shared.body)
+    assert told.body["response_type"] == "ephemeral" and "paused" in told.body["text"]

@@ -11,7 +11,15 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy.engine import Engine
 
-from bot.chat import Caller, ChannelRef, Dialect, Reply
+from bot.chat import (
+    Caller,
+    ChannelRef,
+    ChannelUnavailable,
+    Dialect,
+    PostError,
+    Reply,
+    TransientPostError,
+)
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.ranking.search import ScanRanker
@@ -31,6 +39,7 @@ MEMBER = Caller("u-member", can_manage=False, display_name="Bob", manage_rule="a
 class Core:
     service: CommandService
     channels: SqlChannelRepository
+    adapter: RecordingAdapter
 
     def run(self, text: str, caller: Caller = MANAGER, channel: ChannelRef = CHANNEL) -> Reply:
         return asyncio.run(self.service.handle(channel, text, caller))
@@ -44,10 +53,10 @@ def core(engine: Engine) -> Iterator[Core]:
         papers.upsert_papers(parse_daily_papers_json(path.read_text(encoding="utf-8")).papers)
     channels = SqlChannelRepository(engine)
     ranker = ScanRanker(papers)
-    runner = DigestRunner(
-        channels, ranker, {"console": RecordingAdapter()}, worker="t", clock=lambda: NOW
-    )
-    yield Core(CommandService(channels, papers, ranker, runner, clock=lambda: NOW), channels)
+    adapter = RecordingAdapter()
+    runner = DigestRunner(channels, ranker, {"console": adapter}, worker="t", clock=lambda: NOW)
+    service = CommandService(channels, papers, ranker, runner, clock=lambda: NOW)
+    yield Core(service, channels, adapter)
 
 
 def test_a_member_may_view_settings_but_not_change_them(core: Core) -> None:
@@ -185,3 +194,42 @@ def test_a_city_timezone_needs_no_explanation(core: Core) -> None:
 
     assert "all year" not in reply.text
     assert not core.run("schedule weekly mon 09:00 Asia/Tokyo").text.count("all year")
+
+
+def test_a_paused_channel_says_why_without_the_platforms_error_code(core: Core) -> None:
+    core.run("subscribe language models")
+    core.channels.set_paused(CHANNEL, "channel_not_found: Paperboy cannot find this channel.", NOW)
+
+    reply = core.run("language models")
+
+    assert reply.notice is not None and reply.text.startswith(reply.notice)
+    assert "Paperboy cannot find this channel" in reply.notice
+    assert "channel_not_found" not in reply.text
+    assert reply.heading is not None and "paused" not in reply.heading
+
+
+@pytest.mark.parametrize(
+    ("error", "shown", "hidden"),
+    [
+        (
+            ChannelUnavailable("the bot cannot see this channel (50001 Missing Access)"),
+            "the bot cannot see this channel",
+            "50001",
+        ),
+        (
+            TransientPostError("Slack refused the call: invalid_blocks"),
+            "Try again in a minute",
+            "invalid_blocks",
+        ),
+    ],
+)
+def test_a_failed_post_is_explained_without_raw_codes(
+    core: Core, error: PostError, shown: str, hidden: str
+) -> None:
+    core.run("subscribe language models")
+    core.adapter.fail[CHANNEL.channel_id] = error
+
+    reply = core.run("digest")
+
+    assert reply.is_error
+    assert shown in reply.text and hidden not in reply.text
