@@ -99,6 +99,25 @@ async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | 
         await respond(**body)
 
 
+async def share_reply(respond: AsyncRespond, reply: Reply, *, shared_by: str) -> None:
+    """Post search results in the channel for "Share in channel". Only the results go to
+    the channel: a pause notice (or an error) is for the sharer alone."""
+    if reply.is_error or not reply.results:
+        await send_reply(respond, reply, share_value=None)
+        return
+    message = render_results(reply.heading, reply.results, shared_by=shared_by)
+    await respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type="in_channel",
+        replace_original=False,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    if reply.notice:
+        await respond(text=escape(reply.notice), response_type="ephemeral", replace_original=False)
+
+
 def register_listeners(
     app: AsyncApp,
     handler: CommandHandler,
@@ -148,26 +167,9 @@ def register_listeners(
         channel = _action_channel(body)
         user_id = str((body.get("user") or {}).get("id", ""))
         try:
-            reply = await handler.handle(
-                channel, str(action.get("value", "")), Caller(user_id=user_id)
-            )
-            if reply.is_error or not reply.results:
-                await send_reply(respond, reply, share_value=None)
-                return
-            # Only the results go to the channel; a pause notice stays with the sharer.
-            message = render_results(reply.heading, reply.results, shared_by=mention(user_id))
-            await respond(
-                text=message.text,
-                blocks=message.blocks,
-                response_type="in_channel",
-                replace_original=False,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-            if reply.notice:
-                await respond(
-                    text=escape(reply.notice), response_type="ephemeral", replace_original=False
-                )
+            text = str(action.get("value", ""))
+            reply = await handler.handle(channel, text, Caller(user_id=user_id))
+            await share_reply(respond, reply, shared_by=mention(user_id))
         except Exception:
             log.exception("slack share failed", extra={"channel": str(channel)})
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
