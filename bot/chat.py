@@ -8,6 +8,7 @@ errors tell the core whether to pause a channel, disable a workspace, or try aga
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -72,13 +73,50 @@ class ChannelRef:
         return fields
 
 
+def as_typed(text: str) -> str:
+    """A user's string unchanged: for the console and the CLI, and for Slack, whose adapter
+    escapes every reply as a whole (its mrkdwn gives meaning only to ``& < >``, which
+    Paperboy's own words never use)."""
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How the caller's platform writes a reply.
+
+    The core writes Paperboy's own words itself and passes every user-supplied string it
+    puts in a reply (a topic, a query, a display name, a channel name) through ``quote``:
+    Discord's markdown gives meaning to characters Paperboy's words use too (backticks,
+    asterisks), so there only the user's strings can be escaped. ``options`` says commands
+    take named options (``/papers search query:…``), which is how help spells them there.
+    """
+
+    quote: Callable[[str], str] = as_typed
+    bold: str = "*"
+    options: bool = False
+
+    def strong(self, text: str) -> str:
+        """``text`` (already quoted) in bold."""
+        return f"{self.bold}{text}{self.bold}"
+
+
+PLAIN = Dialect()
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who ran a command; ``can_manage`` says whether they may change subscriptions."""
+    """Who ran a command, and how to answer them.
+
+    ``can_manage`` says whether they may change what the channel follows; ``manage_rule``
+    names who may, in the platform's words ("the Manage Channels permission"; None when
+    anyone may), for help and refusals. ``dialect`` is how their platform writes a reply.
+    """
 
     user_id: str
     can_manage: bool = True
     display_name: str | None = None
+    manage_rule: str | None = None
+    dialect: Dialect = PLAIN
 
 
 class Visibility(StrEnum):
@@ -92,9 +130,12 @@ class Visibility(StrEnum):
 class Reply:
     """The core's answer to a command.
 
-    ``text`` is always a complete plain-text answer (≤ 3,000 characters), so an adapter that
-    renders nothing richer is still correct. ``results``/``digest`` let rich adapters render
-    cards; ``announce`` is a line to post in the channel so the team sees a change.
+    ``text`` is always a complete answer (≤ 3,000 characters) in the caller's
+    :class:`Dialect`, so an adapter that renders nothing richer is still correct.
+    ``results``/``digest`` let rich adapters render cards, under ``heading`` (what the results
+    are: "Results for *scaling laws* — top 5"). ``notice`` is a warning for the caller only
+    (the channel is paused), also at the top of ``text``: never show it to the whole channel.
+    ``announce`` is a line to post in the channel so the team sees a change.
     """
 
     text: str
@@ -103,6 +144,8 @@ class Reply:
     digest: Digest | None = None
     announce: str | None = None
     is_error: bool = False
+    heading: str | None = None
+    notice: str | None = None
 
 
 class PostError(PaperboyError):

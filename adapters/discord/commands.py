@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import OrderedDict, deque
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any, Protocol, runtime_checkable
 
 import discord
@@ -26,15 +24,18 @@ from discord import app_commands
 
 from adapters.discord.feedback import feedback_view
 from adapters.discord.rendering import (
+    DIALECT,
     MAX_CONTENT,
     OutgoingMessage,
+    clip,
+    defang,
     digest_messages,
     results_messages,
     split_text,
 )
 from bot.chat import Caller, ChannelRef, CommandHandler, FeedbackKind, Reply, Visibility
-from bot.commands.grammar import HELP_TEXT
-from bot.metrics import COMMAND_LATENCY
+from bot.commands.grammar import text_needs_manage
+from bot.commands.table import VERBS, Suggest, Verb, not_allowed, option_hint
 
 log = logging.getLogger("paperboy.discord")
 
@@ -44,7 +45,6 @@ AUTOCOMPLETE_BUDGET = 2.0  # seconds; autocomplete cannot be deferred past Disco
 SORRY = "Sorry, something went wrong on our side. Please try again in a minute."
 POSTED = "Posted in the channel."
 NEEDED_TO_POST = ("view_channel", "send_messages", "embed_links")
-NEEDS_TO_POST = frozenset({"subscribe", "resume"})  # pointless while the bot cannot post
 
 
 @runtime_checkable
@@ -57,27 +57,28 @@ class ChannelTopicSource(Protocol):
 
 
 class RecentSearches:
-    """The last few searches per channel, in memory, for ``/papers search`` autocomplete."""
+    """Each member's last few searches, in memory, for their own ``/papers search``
+    autocomplete. Keyed by user id only: searches are private (answers are ephemeral), so
+    one member's searches are never offered to another."""
 
-    def __init__(self, per_channel: int = 10, channels: int = 5000) -> None:
-        self._per_channel = per_channel
-        self._channels = channels
-        self._by_channel: OrderedDict[str, deque[str]] = OrderedDict()
+    def __init__(self, per_user: int = 10, users: int = 5000) -> None:
+        self._per_user = per_user
+        self._users = users
+        self._by_user: OrderedDict[str, deque[str]] = OrderedDict()
 
-    def add(self, channel: ChannelRef, query: str) -> None:
-        """Remember ``query`` as the newest search of ``channel``."""
-        key = str(channel)
-        recent = self._by_channel.pop(key, None) or deque(maxlen=self._per_channel)
+    def add(self, user_id: str, query: str) -> None:
+        """Remember ``query`` as the newest search of ``user_id``."""
+        recent = self._by_user.pop(user_id, None) or deque(maxlen=self._per_user)
         if query in recent:
             recent.remove(query)
         recent.appendleft(query)
-        self._by_channel[key] = recent
-        while len(self._by_channel) > self._channels:
-            self._by_channel.popitem(last=False)
+        self._by_user[user_id] = recent
+        while len(self._by_user) > self._users:
+            self._by_user.popitem(last=False)
 
-    def of(self, channel: ChannelRef) -> list[str]:
+    def of(self, user_id: str) -> list[str]:
         """Newest first."""
-        return list(self._by_channel.get(str(channel), ()))
+        return list(self._by_user.get(user_id, ()))
 
 
 def channel_of(interaction: discord.Interaction[Any]) -> ChannelRef:
@@ -99,6 +100,8 @@ def caller_of(interaction: discord.Interaction[Any], manage_permission: str) -> 
         user_id=str(user.id),
         can_manage=permissions.administrator or bool(getattr(permissions, manage_permission)),
         display_name=user.display_name,
+        manage_rule=f"the {manage_permission.replace('_', ' ').title()} permission",
+        dialect=DIALECT,
     )
 
 
@@ -118,14 +121,27 @@ def _choices(candidates: Sequence[str], current: str) -> list[app_commands.Choic
     return choices
 
 
-def reply_messages(reply: Reply) -> list[OutgoingMessage]:
-    """The reply as messages: paper cards when the core sent papers, else its text."""
+def reply_messages(reply: Reply, *, private: bool = True) -> list[OutgoingMessage]:
+    """The reply as messages: paper cards when the core sent papers, else its text. The
+    core's private notice (the channel is paused) heads the cards only when ``private``."""
+    notice = defang(reply.notice) if reply.notice and private else None
     if reply.digest is not None and not reply.is_error:
-        return digest_messages(reply.digest)
+        ahead = [OutgoingMessage(content=clip(notice, MAX_CONTENT))] if notice else []
+        return [*ahead, *digest_messages(reply.digest)]
     if reply.results and not reply.is_error:
-        header = reply.text.splitlines()[0] if reply.text else None
-        return results_messages(reply.results, header)
-    return [OutgoingMessage(content=chunk) for chunk in split_text(reply.text, MAX_CONTENT)]
+        heading = "\n\n".join(part for part in (notice, reply.heading) if part)
+        return results_messages(reply.results, heading or None)
+    text = reply.text
+    if reply.notice and not private:  # the notice heads the text; keep it out of the channel
+        text = text.removeprefix(f"{reply.notice}\n\n")
+    return [OutgoingMessage(content=chunk) for chunk in split_text(defang(text), MAX_CONTENT)]
+
+
+def announcement(reply: Reply) -> str | None:
+    """The public line that tells the channel about a change, or None."""
+    if not reply.announce or reply.is_error:
+        return None
+    return defang(reply.announce)[:MAX_CONTENT]
 
 
 class PapersCommands:
@@ -137,46 +153,14 @@ class PapersCommands:
         self.recent = RecentSearches()
         self.group = self._build_group()
 
-    def help_text(self) -> str:
-        """The core's help, spelled the way Discord's option boxes want it."""
-        permission = self._manage_permission.replace("_", " ").title()
-        return (
-            "**Paperboy** finds research papers for this channel.\n"
-            "• `/papers search query:scaling laws` — only you see the results (try "
-            '`"exact phrase"`, `-exclude`, `author:`, `org:`, `cat:cs.LG`, `min-upvotes:10`, '
-            "`since:7d`)\n"
-            '• `/papers subscribe topic:"scaling laws" -vision` — follow a topic here\n'
-            "• `/papers unsubscribe topic:2` — stop following topic 2 (or name it)\n"
-            "• `/papers list` — topics, schedule, settings, last digest\n"
-            "• `/papers schedule spec:daily 09:00 Europe/Berlin` — also `weekdays 08:30`, "
-            "`weekly mon 09:00`, `off`\n"
-            "• `/papers digest` — post this channel's digest now (`preview:True` shows it "
-            "only to you)\n"
-            "• `/papers settings options:max 5` — also `min-upvotes 10`, `window 7d` "
-            "(or `all`), `empty quiet|explain`\n"
-            "• `/papers resume` — restart digests after fixing the bot's access\n"
-            f"Changing what this channel follows needs the {permission} permission."
-        )
-
-    def refusal(self) -> str:
-        """The friendly answer to a member who may not change subscriptions."""
-        permission = self._manage_permission.replace("_", " ").title()
-        return (
-            f"Only members with the {permission} permission can change what this channel "
-            "follows. Ask a moderator, or use /papers search for yourself."
-        )
-
-    async def run(
-        self, interaction: discord.Interaction[Any], verb: str, text: str, *, manages: bool
-    ) -> None:
+    async def run(self, interaction: discord.Interaction[Any], verb: Verb, text: str) -> None:
         """Run one core command for an interaction: check, defer, handle, follow up."""
-        started = time.monotonic()
         channel = channel_of(interaction)
         caller = caller_of(interaction, self._manage_permission)
-        if manages and not caller.can_manage:
-            await interaction.response.send_message(self.refusal(), ephemeral=True)
+        if not caller.can_manage and text_needs_manage(text):
+            await interaction.response.send_message(not_allowed(caller.manage_rule), ephemeral=True)
             return
-        if verb in NEEDS_TO_POST:
+        if verb.needs_posting:
             missing = [p for p in NEEDED_TO_POST if not getattr(interaction.app_permissions, p)]
             if missing:
                 names = ", ".join(p.replace("_", " ").title() for p in missing)
@@ -189,21 +173,22 @@ class PapersCommands:
         try:
             reply = await self._handler.handle(channel, text, caller)
         except Exception:
-            log.exception("discord command failed", extra={**channel.log_fields(), "verb": verb})
+            log.exception(
+                "discord command failed", extra={**channel.log_fields(), "verb": verb.name}
+            )
             reply = Reply(text=SORRY, is_error=True)
-        if verb == "help" and not reply.is_error:
-            reply = replace(reply, text=reply.text.replace(HELP_TEXT, self.help_text()))
-        if verb == "search" and not reply.is_error and text.removeprefix("search ").strip():
-            self.recent.add(channel, text.removeprefix("search ").strip())
+        searched = verb.argument is not None and verb.argument.suggest is Suggest.SEARCHES
+        if searched and not reply.is_error:
+            self.recent.add(caller.user_id, text.removeprefix(verb.name).strip())
         await self.send_reply(interaction, reply)
-        COMMAND_LATENCY.labels("discord", verb).observe(time.monotonic() - started)
 
     async def send_reply(self, interaction: discord.Interaction[Any], reply: Reply) -> None:
         """Follow up a deferred interaction: ephemeral unless the core says the channel."""
         public = reply.visibility is Visibility.CHANNEL and not reply.is_error
         if public:
-            await interaction.followup.send(POSTED, ephemeral=True)
-        for message in reply_messages(reply):
+            posted = f"{POSTED}\n\n{defang(reply.notice)}" if reply.notice else POSTED
+            await interaction.followup.send(posted[:MAX_CONTENT], ephemeral=True)
+        for message in reply_messages(reply, private=not public):
             view = feedback_view(message)
             await interaction.followup.send(
                 content=message.content or discord.utils.MISSING,
@@ -212,11 +197,10 @@ class PapersCommands:
                 allowed_mentions=discord.AllowedMentions.none(),
                 view=view or discord.utils.MISSING,
             )
-        if reply.announce and not reply.is_error:
+        announced = announcement(reply)
+        if announced:
             await interaction.followup.send(
-                reply.announce[:MAX_CONTENT],
-                ephemeral=False,
-                allowed_mentions=discord.AllowedMentions.none(),
+                announced, ephemeral=False, allowed_mentions=discord.AllowedMentions.none()
             )
 
     async def feedback_pressed(
@@ -242,9 +226,9 @@ class PapersCommands:
     async def search_choices(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        """Recent searches in this channel, then its topics (for ``search``)."""
-        channel = channel_of(interaction)
-        return _choices([*self.recent.of(channel), *await self._topics(channel)], current)
+        """The member's own recent searches, then the channel's topics (for ``search``)."""
+        own = self.recent.of(str(interaction.user.id))
+        return _choices([*own, *await self._topics(channel_of(interaction))], current)
 
     async def _topics(self, channel: ChannelRef) -> Sequence[str]:
         if not isinstance(self._handler, ChannelTopicSource):
@@ -259,54 +243,47 @@ class PapersCommands:
             return ()
 
     def _build_group(self) -> app_commands.Group:
+        """``/papers`` with one subcommand per verb of the core's table."""
         group = app_commands.Group(
             name="papers", description="Research papers for this channel", guild_only=True
         )
-
-        @group.command(name="search", description="Search the papers (only you see results)")
-        @app_commands.describe(query="Words, phrases, -exclusions, filters")
-        @app_commands.autocomplete(query=self.search_choices)
-        async def search(interaction: discord.Interaction[Any], query: str) -> None:
-            await self.run(interaction, "search", f"search {query}", manages=False)
-
-        @group.command(name="subscribe", description="Follow a topic in this channel")
-        @app_commands.describe(topic='A topic, e.g. "scaling laws" -vision')
-        async def subscribe(interaction: discord.Interaction[Any], topic: str) -> None:
-            await self.run(interaction, "subscribe", f"subscribe {topic}", manages=True)
-
-        @group.command(name="unsubscribe", description="Stop following a topic")
-        @app_commands.describe(topic="The topic or its number in /papers list")
-        @app_commands.autocomplete(topic=self.topic_choices)
-        async def unsubscribe(interaction: discord.Interaction[Any], topic: str) -> None:
-            await self.run(interaction, "unsubscribe", f"unsubscribe {topic}", manages=True)
-
-        @group.command(name="list", description="The topics this channel follows")
-        async def list_(interaction: discord.Interaction[Any]) -> None:
-            await self.run(interaction, "list", "list", manages=False)
-
-        @group.command(name="schedule", description="When this channel gets its digest")
-        @app_commands.describe(spec="e.g. daily 09:00 Europe/Paris, weekdays 08:30, off")
-        async def schedule(interaction: discord.Interaction[Any], spec: str) -> None:
-            await self.run(interaction, "schedule", f"schedule {spec}", manages=True)
-
-        @group.command(name="digest", description="Today's digest now (preview: only you)")
-        @app_commands.describe(preview="Show it only to you instead of the channel")
-        async def digest(interaction: discord.Interaction[Any], preview: bool = False) -> None:
-            text = "digest preview" if preview else "digest"
-            await self.run(interaction, "digest", text, manages=False)
-
-        @group.command(name="settings", description="Show or change this channel's settings")
-        @app_commands.describe(options="e.g. max=5 min_upvotes=10 (empty: show them)")
-        async def settings(interaction: discord.Interaction[Any], options: str = "") -> None:
-            text = f"settings {options}".strip()
-            await self.run(interaction, "settings", text, manages=True)
-
-        @group.command(name="resume", description="Restart paused digests after fixing access")
-        async def resume(interaction: discord.Interaction[Any]) -> None:
-            await self.run(interaction, "resume", "resume", manages=True)
-
-        @group.command(name="help", description="How to use Paperboy")
-        async def help_(interaction: discord.Interaction[Any]) -> None:
-            await self.run(interaction, "help", "help", manages=False)
-
+        for verb in VERBS:
+            group.add_command(self._subcommand(verb, group))
         return group
+
+    def _subcommand(
+        self, verb: Verb, group: app_commands.Group
+    ) -> app_commands.Command[Any, ..., None]:
+        """The verb as a subcommand; its argument (if any) is one option named as in the
+        table. The callbacks' parameter is ``value``, renamed for Discord (``query:``)."""
+        argument = verb.argument
+
+        async def bare(interaction: discord.Interaction[Any]) -> None:
+            await self.run(interaction, verb, verb.name)
+
+        async def flag(interaction: discord.Interaction[Any], value: bool = False) -> None:
+            word = argument.name if argument is not None and value else ""
+            await self.run(interaction, verb, f"{verb.name} {word}".strip())
+
+        async def required(interaction: discord.Interaction[Any], value: str) -> None:
+            await self.run(interaction, verb, f"{verb.name} {value}".strip())
+
+        async def optional(interaction: discord.Interaction[Any], value: str = "") -> None:
+            await self.run(interaction, verb, f"{verb.name} {value}".strip())
+
+        if argument is None:
+            callback: Any = bare
+        elif argument.flag:
+            callback = flag
+        else:
+            callback = required if argument.required else optional
+        command: app_commands.Command[Any, ..., None] = app_commands.Command(
+            name=verb.name, description=verb.summary, callback=callback, parent=group
+        )
+        if argument is not None:
+            app_commands.rename(value=argument.name)(command)
+            app_commands.describe(value=option_hint(verb))(command)
+            suggest = {Suggest.TOPICS: self.topic_choices, Suggest.SEARCHES: self.search_choices}
+            if argument.suggest is not None:
+                app_commands.autocomplete(value=suggest[argument.suggest])(command)
+        return command

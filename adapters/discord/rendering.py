@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.chat import Dialect
 from bot.commands.render import format_authors
 from bot.digests.build import Digest, DigestItem
 from bot.papers import Paper
@@ -63,7 +64,15 @@ class OutgoingMessage:
         return [card.embed for card in self.cards]
 
 
-_UNESCAPED_BRACKET = re.compile(r"(?<!\\)\[")
+# A "[" that is not escaped: preceded by an even number of backslashes (none, or "\\").
+_UNESCAPED_BRACKET = re.compile(r"(?<!\\)((?:\\\\)*)\[")
+
+
+def defang(text: str) -> str:
+    """Masked links and mentions made inert, the rest of the markdown kept: for text the core
+    wrote (its own backticks and bold stay) that may still echo what a user typed, such as an
+    error quoting the command. The user's strings in it are already escaped (Dialect)."""
+    return discord.utils.escape_mentions(_UNESCAPED_BRACKET.sub(r"\1\\[", text))
 
 
 def escape_text(text: str) -> str:
@@ -72,8 +81,7 @@ def escape_text(text: str) -> str:
     ``escape_markdown`` escapes only the first ``[`` of a string that holds several masked
     links (its pattern is greedy), so every remaining ``[`` is escaped here too.
     """
-    escaped = discord.utils.escape_markdown(text)
-    return discord.utils.escape_mentions(_UNESCAPED_BRACKET.sub(r"\\[", escaped))
+    return defang(discord.utils.escape_markdown(text))
 
 
 def clip(text: str, limit: int) -> str:
@@ -203,9 +211,16 @@ def _item_card(position: int, item: DigestItem) -> PaperCard:
 
 
 def results_messages(
-    results: Sequence[RankedPaper], header: str | None = None
+    results: Sequence[RankedPaper], heading: str | None = None
 ) -> list[OutgoingMessage]:
-    """Search results (or "more like this") as cards, with an optional header line."""
+    """Search results (or "more like this") as cards under an optional heading, which is
+    Discord markdown as the core wrote it (the user's query already escaped by
+    :data:`DIALECT`, so escaping it again would show backslashes)."""
     cards = [paper_card(position, ranked) for position, ranked in enumerate(results, 1)]
-    content = clip(escape_text(header), MAX_CONTENT) if header else None
+    content = clip(heading, MAX_CONTENT) if heading else None
     return pack_cards(cards, first_content=content)
+
+
+# How the core writes replies for Discord: bold is **, arguments are named options, and
+# every user-supplied string is escaped like paper text.
+DIALECT = Dialect(quote=escape_text, bold="**", options=True)

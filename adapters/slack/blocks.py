@@ -279,21 +279,23 @@ def render_digest(digest: Digest) -> list[SlackMessage]:
 
 
 def render_results(
-    text: str,
+    heading: str | None,
     results: Sequence[RankedPaper],
     *,
     share_value: str | None = None,
     shared_by: str = "",
+    notice: str | None = None,
 ) -> SlackMessage:
-    """Search results in one message; ``share_value`` adds the "Share in channel" button.
+    """Search results in one message under the core's ``heading`` (escaped here, like every
+    reply); ``notice`` (private: the channel is paused) goes above it; ``share_value`` adds
+    the "Share in channel" button.
 
     Results that do not fit in one message are summarised as "…and N more" rather than
     spread over several replies (``response_url`` allows only five).
     """
-    head = text.splitlines()[0] if text else "Results"
-    blocks: list[Block] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": clip(head, 2000)}}
-    ]
+    head = heading or "Results"
+    blocks: list[Block] = [_context(clip(notice, 2000))] if notice else []
+    blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": clip(head, 2000)}})
     if shared_by:
         blocks.append(_context(f"Shared by {shared_by}"))
     groups = [paper_blocks(r) for r in results]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
@@ -33,22 +32,12 @@ from bot.chat import (
     Reply,
     Visibility,
 )
-from bot.metrics import COMMAND_LATENCY
 
 log = logging.getLogger(__name__)
 
 SLASH_COMMAND = "/papers"
 SORRY = "Sorry, something went wrong inside Paperboy; the details are in the log."
-_VERBS = frozenset(
-    {"subscribe", "unsubscribe", "list", "search", "help", "settings", "digest", "pause", "resume"}
-)
 _FEEDBACK_ACTIONS = re.compile(r"^paperboy_feedback_[a-z]+$")
-
-
-def command_verb(text: str) -> str:
-    """A low-cardinality label for metrics: the known verb, else ``search``."""
-    first = text.strip().split(" ", 1)[0].lower()
-    return first if first in _VERBS else "search"
 
 
 def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> ChannelRef:
@@ -62,8 +51,10 @@ def _action_channel(body: dict[str, Any]) -> ChannelRef:
     return _channel((body.get("team") or {}).get("id"), str(where.get("id", "")), where.get("name"))
 
 
-async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | None) -> None:
-    """Render the core's reply: errors and searches only to the caller, announcements to all."""
+def reply_bodies(reply: Reply, *, share_value: str | None) -> list[dict[str, Any]]:
+    """The ``respond`` bodies for the core's reply, in order: errors and searches only to the
+    caller, announcements to all. Every text is escaped (``& < >``): a topic or a name can
+    never ping or hide a link."""
     visible = (
         "in_channel"
         if reply.visibility is Visibility.CHANNEL and not reply.is_error
@@ -74,19 +65,57 @@ async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | 
         "unfurl_media": False,
         "replace_original": False,
     }
+    bodies: list[dict[str, Any]] = []
+    private_notice = reply.notice if visible == "ephemeral" else None
+    text = reply.text
+    if reply.notice and not private_notice:  # public: the notice goes to the caller alone
+        bodies.append({"text": escape(reply.notice), "response_type": "ephemeral"})
+        text = text.removeprefix(f"{reply.notice}\n\n")
     if reply.is_error:
-        await respond(text=escape(reply.text), response_type="ephemeral", **common)
+        bodies.append({"text": escape(reply.text), "response_type": "ephemeral"})
     elif reply.results:
         shareable = share_value if visible == "ephemeral" else None
-        message = render_results(reply.text, reply.results, share_value=shareable)
-        await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
+        message = render_results(
+            reply.heading, reply.results, share_value=shareable, notice=private_notice
+        )
+        bodies.append({"text": message.text, "blocks": message.blocks, "response_type": visible})
     elif reply.digest is not None:
-        for message in render_digest(reply.digest)[:3]:
-            await respond(text=message.text, blocks=message.blocks, response_type=visible, **common)
+        if private_notice:
+            bodies.append({"text": escape(private_notice), "response_type": "ephemeral"})
+        bodies += [
+            {"text": message.text, "blocks": message.blocks, "response_type": visible}
+            for message in render_digest(reply.digest)[:3]
+        ]
     else:
-        await respond(text=escape(reply.text), response_type=visible, **common)
+        bodies.append({"text": escape(text), "response_type": visible})
     if reply.announce and not reply.is_error:
-        await respond(text=escape(reply.announce), response_type="in_channel", **common)
+        bodies.append({"text": escape(reply.announce), "response_type": "in_channel"})
+    return [{**body, **common} for body in bodies]
+
+
+async def send_reply(respond: AsyncRespond, reply: Reply, *, share_value: str | None) -> None:
+    """Send :func:`reply_bodies` through ``respond`` (the command's ``response_url``)."""
+    for body in reply_bodies(reply, share_value=share_value):
+        await respond(**body)
+
+
+async def share_reply(respond: AsyncRespond, reply: Reply, *, shared_by: str) -> None:
+    """Post search results in the channel for "Share in channel". Only the results go to
+    the channel: a pause notice (or an error) is for the sharer alone."""
+    if reply.is_error or not reply.results:
+        await send_reply(respond, reply, share_value=None)
+        return
+    message = render_results(reply.heading, reply.results, shared_by=shared_by)
+    await respond(
+        text=message.text,
+        blocks=message.blocks,
+        response_type="in_channel",
+        replace_original=False,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+    if reply.notice:
+        await respond(text=escape(reply.notice), response_type="ephemeral", replace_original=False)
 
 
 def register_listeners(
@@ -100,7 +129,6 @@ def register_listeners(
     @app.command(SLASH_COMMAND)
     async def on_papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
-        started = time.monotonic()
         text = str(body.get("text") or "")
         channel = _channel(
             body.get("team_id"), str(body.get("channel_id", "")), body.get("channel_name")
@@ -112,8 +140,6 @@ def register_listeners(
         except Exception:
             log.exception("slack /papers failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral")
-        finally:
-            COMMAND_LATENCY.labels("slack", command_verb(text)).observe(time.monotonic() - started)
 
     @app.action(_FEEDBACK_ACTIONS)
     async def on_feedback(
@@ -141,21 +167,9 @@ def register_listeners(
         channel = _action_channel(body)
         user_id = str((body.get("user") or {}).get("id", ""))
         try:
-            reply = await handler.handle(
-                channel, str(action.get("value", "")), Caller(user_id=user_id)
-            )
-            if reply.is_error or not reply.results:
-                await send_reply(respond, reply, share_value=None)
-                return
-            message = render_results(reply.text, reply.results, shared_by=mention(user_id))
-            await respond(
-                text=message.text,
-                blocks=message.blocks,
-                response_type="in_channel",
-                replace_original=False,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            text = str(action.get("value", ""))
+            reply = await handler.handle(channel, text, Caller(user_id=user_id))
+            await share_reply(respond, reply, shared_by=mention(user_id))
         except Exception:
             log.exception("slack share failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)

@@ -1,21 +1,21 @@
 """The ``/papers`` grammar, parsed once here for every platform and the CLI.
 
-/papers <query>                    search (also: /papers search <query>)
-/papers subscribe <topic>          a topic is a query: "scaling laws" -vision min-upvotes:5
-/papers unsubscribe <topic | N>    N is the number shown by list
-/papers list
-/papers schedule daily 09:00 Europe/Berlin | weekdays 08:30 | weekly mon 09:00 | off
-/papers digest [preview]
-/papers settings [max 5 | min-upvotes 10 | window 7d | empty quiet|explain]
-/papers resume                     after fixing access, restart a paused channel
-/papers help
+The verbs, their arguments and examples are declared in :mod:`bot.commands.table`; this
+module turns what follows ``/papers`` into one of the command values below.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
+from bot.chat import PLAIN
+from bot.commands import table
+from bot.commands.chat_markup import plain_words
+from bot.digests.schedule import parse_schedule
 from bot.errors import UserError
 from bot.ranking.query import Query, parse_query
 from bot.text import clean_text
@@ -26,34 +26,39 @@ _WINDOW = re.compile(r"^(\d{1,3})d$")
 
 @dataclass(frozen=True, slots=True)
 class Search:
+    verb: ClassVar[str] = "search"
     text: str
     query: Query
 
 
 @dataclass(frozen=True, slots=True)
 class Subscribe:
+    verb: ClassVar[str] = "subscribe"
     text: str
     query: Query
 
 
 @dataclass(frozen=True, slots=True)
 class Unsubscribe:
+    verb: ClassVar[str] = "unsubscribe"
     target: str
     position: int | None
 
 
 @dataclass(frozen=True, slots=True)
 class ListTopics:
-    pass
+    verb: ClassVar[str] = "list"
 
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
+    verb: ClassVar[str] = "schedule"
     words: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class DigestNow:
+    verb: ClassVar[str] = "digest"
     preview: bool
 
 
@@ -61,46 +66,41 @@ class DigestNow:
 class Settings:
     """``changes`` maps a setting to its new value; empty means "show the settings"."""
 
+    verb: ClassVar[str] = "settings"
     changes: tuple[tuple[str, object], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Resume:
-    pass
+    verb: ClassVar[str] = "resume"
 
 
 @dataclass(frozen=True, slots=True)
 class Help:
-    pass
+    verb: ClassVar[str] = "help"
 
 
 Command = (
     Search | Subscribe | Unsubscribe | ListTopics | Schedule | DigestNow | Settings | Resume | Help
 )
-MANAGING = (Subscribe, Unsubscribe, Schedule, Settings, Resume)
-VERBS = (
-    "search",
-    "subscribe",
-    "unsubscribe",
-    "list",
-    "schedule",
-    "digest",
-    "settings",
-    "resume",
-    "help",
-)
+VERBS = table.NAMES
+HELP_TEXT = table.help_text(PLAIN)
 
-HELP_TEXT = """\
-*Paperboy* finds research papers for this channel.
-• `/papers scaling laws` — search (try `"exact phrase"`, `-exclude`, `author:`, `org:`, \
-`cat:cs.LG`, `min-upvotes:10`, `since:7d`)
-• `/papers subscribe "scaling laws" -vision` — follow a topic in this channel
-• `/papers unsubscribe 2` — stop following topic 2 (or name it)
-• `/papers list` — topics, schedule, settings, last digest
-• `/papers schedule daily 09:00 Europe/Berlin` — also `weekdays 08:30`, `weekly mon 09:00`, `off`
-• `/papers digest` — post this channel's digest now (`digest preview` shows it only to you)
-• `/papers settings max 5` — also `min-upvotes 10`, `window 7d` (or `all`), `empty quiet|explain`
-• `/papers resume` — restart digests after fixing the bot's access"""
+
+def needs_manage(command: Command) -> bool:
+    """Whether only a channel manager may run ``command`` (viewing settings is open to all)."""
+    access = table.verb(command.verb).access
+    if access is table.Access.MANAGERS_TO_CHANGE:
+        return isinstance(command, Settings) and bool(command.changes)
+    return access is table.Access.MANAGERS
+
+
+def text_needs_manage(text: str) -> bool:
+    """:func:`needs_manage` for raw command text; a mistake does not (the core explains it)."""
+    try:
+        return needs_manage(parse_command(text))
+    except UserError:
+        return False
 
 
 def _number(text: str) -> bool:
@@ -148,60 +148,43 @@ def parse_command(text: str) -> Command:
     """Parse what follows ``/papers``; raise :class:`UserError` with an example on mistakes.
 
     Control and format characters go first: PostgreSQL refuses a NUL in any string, and a
-    bidi override in a topic would reorder every later message that shows it.
+    bidi override in a topic would reorder every later message that shows it. Then chat
+    markup: a Slack link is its label, a mention is refused (:mod:`bot.commands.chat_markup`).
     """
-    stripped = clean_text(text)
+    stripped = clean_text(plain_words(clean_text(text)))
     if not stripped:
         return Help()
-    verb, _, rest = stripped.partition(" ")
-    lowered = verb.lower()
-    if lowered not in VERBS:
+    word, _, rest = stripped.partition(" ")
+    parser = _PARSERS.get(word.lower())
+    if parser is None:
+        _refuse_near_miss(word, rest)
         return _search(stripped)
-    if lowered == "search":
-        if not rest:
-            raise UserError("Tell me what to search for.", example="/papers search scaling laws")
-        return _search(rest)
-    if lowered == "subscribe":
-        if not rest:
-            raise UserError(
-                "Which topic should this channel follow?",
-                example='/papers subscribe "scaling laws"',
-            )
-        query = parse_query(rest)
-        if query.is_empty:
-            raise UserError(
-                "That topic has nothing to search for.", example="/papers subscribe diffusion"
-            )
-        return Subscribe(text=query.describe(), query=query)
-    if lowered == "unsubscribe":
-        if not rest:
-            raise UserError(
-                "Which topic should I drop? Give its number from list, or its text.",
-                example="/papers unsubscribe 2",
-            )
-        position = int(rest) if _number(rest) and len(rest) < 6 else None
-        return Unsubscribe(target=rest, position=position)
-    if lowered == "list":
-        return ListTopics()
-    if lowered == "schedule":
-        return Schedule(words=tuple(rest.split()))
-    if lowered == "digest":
-        if rest.lower() in ("", "now"):
-            return DigestNow(preview=False)
-        if rest.lower() == "preview":
-            return DigestNow(preview=True)
-        raise UserError(
-            f"digest takes nothing or preview, not '{rest}'.", example="/papers digest preview"
-        )
-    if lowered == "settings":
-        words = rest.split()
-        if len(words) % 2:
-            raise UserError("Each setting needs a value.", example="/papers settings max 5")
-        changes = tuple(_settings_change(words[i], words[i + 1]) for i in range(0, len(words), 2))
-        return Settings(changes=changes)
-    if lowered == "resume":
-        return Resume()
-    return Help()
+    return parser(rest)
+
+
+def _refuse_near_miss(word: str, rest: str) -> None:
+    """Raise "did you mean `subscribe`?" for ``subscibe scaling``: a first word within a typo
+    of a verb that takes an argument (difflib ratio ≥ 0.8), followed by a valid argument for
+    that verb. A lone word, or words that would not make sense after the verb, stay a search
+    (``scaling``, ``digests about diffusion``); the answer says how to search anyway."""
+    if not rest:
+        return
+    candidates = [v.name for v in table.VERBS if v.argument is not None and not v.bare]
+    close = difflib.get_close_matches(word.lower(), candidates, n=1, cutoff=0.8)
+    if not close:
+        return
+    verb = close[0]
+    try:
+        command = _PARSERS[verb](rest)
+        if isinstance(command, Schedule):
+            parse_schedule(list(command.words))
+    except UserError:
+        return
+    raise UserError(
+        f"Did you mean `{verb}`? To search for these words instead, use "
+        f"`/papers search {word} {rest}`.",
+        example=f"/papers {verb} {rest}",
+    )
 
 
 def _search(text: str) -> Search:
@@ -209,3 +192,66 @@ def _search(text: str) -> Search:
     if query.is_empty:
         raise UserError("Tell me what to search for.", example="/papers scaling laws")
     return Search(text=text, query=query)
+
+
+def _search_verb(rest: str) -> Search:
+    if not rest:
+        raise UserError("Tell me what to search for.", example="/papers search scaling laws")
+    return _search(rest)
+
+
+def _subscribe(rest: str) -> Subscribe:
+    if not rest:
+        raise UserError(
+            "Which topic should this channel follow?", example='/papers subscribe "scaling laws"'
+        )
+    query = parse_query(rest)
+    if query.is_empty:
+        raise UserError(
+            "That topic has nothing to search for.", example="/papers subscribe diffusion"
+        )
+    return Subscribe(text=query.describe(), query=query)
+
+
+def _unsubscribe(rest: str) -> Unsubscribe:
+    if not rest:
+        raise UserError(
+            "Which topic should I drop? Give its number from list, or its text.",
+            example="/papers unsubscribe 2",
+        )
+    position = int(rest) if _number(rest) and len(rest) < 6 else None
+    return Unsubscribe(target=rest, position=position)
+
+
+def _digest(rest: str) -> DigestNow:
+    if rest.lower() in ("", "now"):
+        return DigestNow(preview=False)
+    if rest.lower() == "preview":
+        return DigestNow(preview=True)
+    raise UserError(
+        f"digest takes nothing or preview, not '{rest}'.", example="/papers digest preview"
+    )
+
+
+def _settings(rest: str) -> Settings:
+    words = rest.replace("=", " ").split()  # "max=5", as Discord's hint once said, is "max 5"
+    if len(words) % 2:
+        raise UserError("Each setting needs a value.", example="/papers settings max 5")
+    return Settings(
+        changes=tuple(_settings_change(words[i], words[i + 1]) for i in range(0, len(words), 2))
+    )
+
+
+_PARSERS: dict[str, Callable[[str], Command]] = {
+    "search": _search_verb,
+    "subscribe": _subscribe,
+    "unsubscribe": _unsubscribe,
+    "list": lambda _: ListTopics(),
+    "schedule": lambda rest: Schedule(words=tuple(rest.split())),
+    "digest": _digest,
+    "settings": _settings,
+    "resume": lambda _: Resume(),
+    "help": lambda _: Help(),
+}
+if set(_PARSERS) != set(VERBS):  # the table and the grammar must name the same verbs
+    raise AssertionError(f"unparsed verbs: {set(VERBS) ^ set(_PARSERS)}")

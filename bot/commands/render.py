@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.chat import Reply
 from bot.digests.build import Digest, DigestItem
 from bot.papers import Paper
 from bot.ranking.blend import RankedPaper
@@ -95,3 +96,8 @@ def render_results(
         return f'No papers match "{query_text}". Try fewer words, or fetch more papers first.'
     blocks = [render_ranked(i, r) for i, r in enumerate(results, 1)]
     return "\n\n".join(blocks) if limit is None else fit(blocks, limit)
+
+
+def error_reply(message: str) -> Reply:
+    """A reply saying what went wrong (only the caller sees it), cut to the reply limit."""
+    return Reply(text=message[:REPLY_LIMIT], is_error=True)

@@ -9,62 +9,62 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelRepository, ChannelSettings
-from bot.chat import Caller, ChannelRef, FeedbackKind, Reply
-from bot.commands import grammar
-from bot.commands.render import REPLY_LIMIT, fit, render_digest, render_results
+from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
+from bot.commands import grammar, table
+from bot.commands.changes import apply_change
+from bot.commands.listing import (
+    channel_label,
+    describe_channel,
+    paused_notice,
+    plain_reason,
+    settings_line,
+)
+from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
-from bot.digests.schedule import next_slot, parse_schedule
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
 from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
-from bot.ranking.query import Query, parse_query, tokenize
+from bot.ranking.query import Query, tokenize
 
 log = logging.getLogger(__name__)
 
 SEARCH_RESULTS = 5
 SIMILAR_KEYWORDS = 5
 SIMILAR_TITLE_WORDS = 3
-NOT_ALLOWED = (
-    "Only members who can manage this channel may change what it follows. "
-    "Ask a channel manager, or try `/papers list` to see the current topics."
-)
+
+
 APOLOGY = "Sorry — something went wrong on my side. The details are in the bot's log."
 
 
-def _paused_notice(channel: ChannelSettings | None) -> str | None:
-    if channel is None or not channel.paused_reason:
-        return None
-    return (
-        f"⚠️ Digests in this channel are paused: {channel.paused_reason.rstrip('.')}. "
-        "Give the bot its access back (invite it to the channel, or restore its permission "
-        "to post), then run `/papers resume`."
-    )
-
-
 def _with_notice(reply: Reply, notice: str | None) -> Reply:
+    """``reply`` carrying the caller's private ``notice``, also at the top of its text."""
     if notice is None:
         return reply
-    text = f"{notice}\n\n{reply.text}"
-    return Reply(
-        text=text[:REPLY_LIMIT],
-        visibility=reply.visibility,
-        results=reply.results,
-        digest=reply.digest,
-        announce=reply.announce,
-        is_error=reply.is_error,
-    )
+    return replace(reply, text=f"{notice}\n\n{reply.text}"[:REPLY_LIMIT], notice=notice)
 
 
-def _error(message: str) -> Reply:
-    return Reply(text=message[:REPLY_LIMIT], is_error=True)
+def _results_reply(
+    lead: str, subject: str, results: Sequence[RankedPaper], dialect: Dialect, *, asked: str
+) -> Reply:
+    """Results under a heading that names what they are for (``subject``, quoted for the
+    caller's platform) and how many are shown; ``asked`` is the search echoed when nothing
+    matched. The ranker returns the best few, not a total: a full page says "top 5", a
+    shorter one is everything that matched."""
+    if not results:
+        return Reply(text=render_results(results, dialect.quote(asked)))
+    count = len(results)
+    shown = f"top {count}" if count == SEARCH_RESULTS else f"{count} paper{'s' * (count != 1)}"
+    heading = f"{lead} {dialect.strong(dialect.quote(subject))} — {shown}"
+    body = render_results(results, subject, limit=REPLY_LIMIT - len(heading) - 300)
+    return Reply(text=f"{heading}\n\n{body}", results=tuple(results), heading=heading)
 
 
 class CommandService:
@@ -86,21 +86,22 @@ class CommandService:
         self._clock = clock
 
     async def handle(self, channel: ChannelRef, text: str, caller: Caller) -> Reply:
-        """Run one command; never raises."""
+        """Run one command; never raises. Its latency is counted here, once for every
+        platform, by the table's verb (``error`` when the text could not be read)."""
         started = time.perf_counter()
         verb = "error"
         try:
             command = grammar.parse_command(text)
-            verb = type(command).__name__.lower()
+            verb = command.verb  # a name from the command table: low cardinality
             reply = await self._run(channel, command, caller)
         except UserError as exc:
-            reply = _error(exc.friendly())
+            reply = error_reply(exc.friendly())
         except Exception:
             log.exception(
                 "command failed",
                 extra={"platform": channel.platform, "channel_id": channel.channel_id},
             )
-            reply = _error(APOLOGY)
+            reply = error_reply(APOLOGY)
         COMMAND_LATENCY.labels(channel.platform, verb).observe(time.perf_counter() - started)
         return reply
 
@@ -113,24 +114,21 @@ class CommandService:
             await asyncio.to_thread(self._channels.ensure_channel, channel, now)
             papers = await asyncio.to_thread(self._papers.get_papers, [paper_id])
             if not papers:
-                return _error("I no longer know that paper.")
+                return error_reply("I no longer know that paper.")
             await asyncio.to_thread(
                 self._channels.record_feedback, channel, paper_id, caller.user_id, kind.value, now
             )
             if kind is FeedbackKind.MORE:
                 paper = papers[0]
                 query, results = await asyncio.to_thread(self._similar, paper, now)
-                title = f"More like “{paper.title}”:\n\n"
-                return Reply(
-                    text=title
-                    + render_results(results, query.describe(), limit=REPLY_LIMIT - len(title)),
-                    results=tuple(results),
+                return _results_reply(
+                    "More like", paper.title, results, caller.dialect, asked=query.describe()
                 )
             thanks = "Thanks — noted 👍" if kind is FeedbackKind.UP else "Thanks — noted 👎"
             return Reply(text=thanks)
         except Exception:
             log.exception("feedback failed", extra={"platform": channel.platform})
-            return _error(APOLOGY)
+            return error_reply(APOLOGY)
 
     def _similar(self, paper: Paper, now: datetime) -> tuple[Query, list[RankedPaper]]:
         """The first of the paper's :func:`similar_queries` that finds other papers."""
@@ -149,108 +147,44 @@ class CommandService:
 
     async def _run(self, ref: ChannelRef, command: grammar.Command, caller: Caller) -> Reply:
         now = self._clock()
-        if isinstance(command, grammar.MANAGING) and not caller.can_manage:
-            return _error(NOT_ALLOWED)
+        if grammar.needs_manage(command) and not caller.can_manage:
+            return error_reply(table.not_allowed(caller.manage_rule))
         channel = await asyncio.to_thread(self._channels.get_channel, ref)
-        notice = _paused_notice(channel)
+        dialect = caller.dialect
+        notice = paused_notice(channel, dialect)
         match command:
             case grammar.Help():
-                return _with_notice(Reply(text=grammar.HELP_TEXT), notice)
+                text = table.help_text(caller.dialect, caller.manage_rule)
+                return _with_notice(Reply(text=text), notice)
             case grammar.Search(text=text, query=query):
                 results = await asyncio.to_thread(
                     self._ranker.search, query, limit=SEARCH_RESULTS, now=now
                 )
-                body = render_results(results, text, limit=REPLY_LIMIT - 300)
-                return _with_notice(Reply(text=body, results=tuple(results)), notice)
+                reply = _results_reply("Results for", text, results, caller.dialect, asked=text)
+                return _with_notice(reply, notice)
             case grammar.ListTopics():
-                return _with_notice(Reply(text=self._describe(ref, channel, now)), notice)
+                listed = await asyncio.to_thread(
+                    describe_channel, self._channels, ref, channel, now, dialect
+                )
+                return _with_notice(Reply(text=listed), notice)
+            case grammar.Settings(changes=()):  # looking is open to everyone; nothing stored
+                shown = channel or ChannelSettings(pk=0, ref=ref)
+                text = f"Settings for {channel_label(ref, dialect)}: {settings_line(shown)}."
+                return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
-                return await self._digest(ref, channel, preview, now)
-        return await asyncio.to_thread(self._change, ref, command, caller, now)
-
-    def _change(
-        self, ref: ChannelRef, command: grammar.Command, caller: Caller, now: datetime
-    ) -> Reply:
-        """The commands that change stored state (run in a worker thread)."""
-        who = caller.display_name or "Someone"
-        channel = self._channels.ensure_channel(ref, now)
-        if isinstance(command, grammar.Subscribe):
-            if not self._channels.add_topic(ref, command.text, now):
-                return _error(f"This channel already follows “{command.text}”.")
-            hint = ""
-            if channel.schedule.kind == "off":
-                hint = (
-                    "\nDigests are not scheduled yet: try "
-                    "`/papers schedule daily 09:00 Europe/Berlin`, or `/papers digest` now."
-                )
-            return Reply(
-                text=f"Subscribed {ref.display} to “{command.text}”.{hint}",
-                announce=f"{who} subscribed this channel to “{command.text}”.",
-            )
-        if isinstance(command, grammar.Unsubscribe):
-            topics = channel.topics
-            if command.position is not None:
-                if not 1 <= command.position <= len(topics):
-                    count = f"{len(topics)} topic{'s' if len(topics) != 1 else ''}"
-                    return _error(
-                        f"There is no topic {command.position}: this channel follows {count}. "
-                        "See `/papers list`."
-                    )
-                text = topics[command.position - 1].text
-            else:
-                try:
-                    text = parse_query(command.target).describe() or command.target
-                except UserError:
-                    text = command.target
-            if not self._channels.remove_topic(ref, text):
-                return _error(
-                    f"This channel does not follow “{command.target}”. See `/papers list`."
-                )
-            return Reply(
-                text=f"Unsubscribed {ref.display} from “{text}”.",
-                announce=f"{who} unsubscribed this channel from “{text}”.",
-            )
-        if isinstance(command, grammar.Schedule):
-            spec = parse_schedule(list(command.words), channel.schedule.timezone)
-            self._channels.set_schedule(ref, spec, now)
-            if spec.kind == "off":
-                return Reply(
-                    text="Scheduled digests are off for this channel.",
-                    announce=f"{who} turned scheduled digests off.",
-                )
-            upcoming = next_slot(spec, now)
-            when = ""
-            if upcoming is not None:
-                local = upcoming.due_at.astimezone(ZoneInfo(spec.timezone))
-                when = f" The next one comes {local:%a %d %b at %H:%M} ({spec.timezone})."
-            return Reply(
-                text=f"Digests for {ref.display}: {spec.describe()}.{when}",
-                announce=f"{who} set this channel's digests to {spec.describe()}.",
-            )
-        if isinstance(command, grammar.Settings):
-            if not command.changes:
-                return Reply(text=self._describe(ref, channel, now))
-            self._channels.update_settings(ref, now, **dict(command.changes))
-            updated = self._channels.ensure_channel(ref, now)
-            return Reply(
-                text=f"Settings for {ref.display}: {_settings_line(updated)}.",
-                announce=f"{who} changed this channel's settings: {_settings_line(updated)}.",
-            )
-        if isinstance(command, grammar.Resume):
-            if not channel.paused_reason:
-                return Reply(text="Digests in this channel are not paused.")
-            self._channels.set_paused(ref, None, now)
-            return Reply(
-                text="Digests are back on for this channel.",
-                announce=f"{who} resumed this channel's digests.",
-            )
-        raise AssertionError(f"unhandled command {command!r}")
+                return await self._digest(ref, channel, preview, now, dialect)
+        return await asyncio.to_thread(apply_change, self._channels, ref, command, caller, now)
 
     async def _digest(
-        self, ref: ChannelRef, channel: ChannelSettings | None, preview: bool, now: datetime
+        self,
+        ref: ChannelRef,
+        channel: ChannelSettings | None,
+        preview: bool,
+        now: datetime,
+        dialect: Dialect,
     ) -> Reply:
         if channel is None or not channel.topics:
-            return _error(
+            return error_reply(
                 "This channel follows no topics yet. Try `/papers subscribe scaling laws` first."
             )
         if preview:
@@ -264,43 +198,19 @@ class CommandService:
             )
             return Reply(text=render_digest(digest, limit=REPLY_LIMIT), digest=digest)
         if channel.paused_reason:
-            return _error(_paused_notice(channel) or "")
+            return error_reply(paused_notice(channel, dialect) or "")
         if self._runner.adapter_for(ref.platform) is None:
-            return _error(f"I cannot post to {ref.platform} from here: it is not configured.")
+            return error_reply(f"I cannot post to {ref.platform} from here: it is not configured.")
         outcome = await self._runner.post_now(channel)
         if outcome.status == "posted":
-            return Reply(text=f"Posted {outcome.papers} papers to {ref.display}.")
+            return Reply(text=f"Posted {outcome.papers} papers to {channel_label(ref, dialect)}.")
         if outcome.status in ("empty", "skipped"):
             return Reply(text=f"Nothing new to post. {outcome.note or ''}".strip())
         if outcome.status == "paused":
-            return _error(f"I could not post: {outcome.note}. Digests here are paused until fixed.")
-        return _error(
-            f"I could not post the digest right now ({outcome.note or outcome.status}). "
-            "Try again in a minute."
-        )
-
-    def _describe(self, ref: ChannelRef, channel: ChannelSettings | None, now: datetime) -> str:
-        if channel is None or not channel.topics:
-            return (
-                f"{ref.display} follows no topics yet. "
-                'Try `/papers subscribe "scaling laws" -vision`.'
-            )
-        lines = [f"{ref.display} follows:"]
-        lines += [f"  {t.position}. {t.text}" for t in channel.topics]
-        schedule = channel.schedule
-        upcoming = next_slot(schedule, now)
-        when = ""
-        if upcoming is not None:
-            local = upcoming.due_at.astimezone(ZoneInfo(schedule.timezone))
-            when = f"; next {local:%a %d %b %H:%M}"
-        lines.append(f"Schedule: {schedule.describe()}{when}")
-        lines.append(f"Settings: {_settings_line(channel)}")
-        last = self._channels.last_digest(channel.pk)
-        if last is not None and last.at is not None:
-            lines.append(
-                f"Last digest: {last.at:%a %d %b %H:%M} UTC, {last.papers} papers ({last.status})"
-            )
-        return fit(lines, REPLY_LIMIT, separator="\n")
+            reason = dialect.quote(plain_reason(outcome.note or "the platform refused the post"))
+            return error_reply(f"I could not post: {reason}. Digests here are paused until fixed.")
+        # The platform's own words (codes, HTTP statuses) are in the runner's log line.
+        return error_reply("I could not post the digest right now. Try again in a minute.")
 
 
 def similar_queries(paper: Paper) -> list[Query]:
@@ -319,10 +229,3 @@ def similar_queries(paper: Paper) -> list[Query]:
     longest = sorted(title_words, key=len, reverse=True)[:SIMILAR_TITLE_WORDS]
     queries += [Query(words=(word,)) for word in longest]
     return queries or [Query(words=(paper.arxiv_id,))]
-
-
-def _settings_line(channel: ChannelSettings) -> str:
-    window = f"last {channel.window_days} days" if channel.window_days else "all papers"
-    threshold = f"min {channel.min_upvotes} upvotes" if channel.min_upvotes else "no upvote minimum"
-    empty = f"empty digests: {channel.empty_mode}"
-    return f"max {channel.max_papers} papers, {threshold}, {window}, {empty}"

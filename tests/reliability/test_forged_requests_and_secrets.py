@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.discord.commands import PapersCommands
 from bot.chat import Caller, ChannelRef
+from bot.commands import table
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.ranking.search import ScanRanker
@@ -181,9 +182,9 @@ async def _refused_on_discord(engine: Engine) -> tuple[list[str], int]:
         ("unsubscribe", "unsubscribe 1"),
         ("schedule", "schedule daily 09:00"),
         ("settings", "settings max 20"),
-        ("pause", "pause"),
+        ("resume", "resume"),
     ):
-        await commands.run(interaction, verb, text_, manages=True)
+        await commands.run(interaction, table.verb(verb), text_)
     # Defence in depth: the core refuses the same caller even if an adapter forgot to check.
     ref = ChannelRef("discord", "700000000000000009", "800000000000000001")
     reply = await core.handle(ref, "subscribe diffusion", Caller("42", can_manage=False))

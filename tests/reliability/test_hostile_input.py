@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -26,10 +27,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
-from adapters.discord.commands import reply_messages
-from adapters.discord.rendering import digest_messages, results_messages
-from adapters.slack.blocks import SlackMessage, escape, render_digest, render_results
-from bot.chat import Caller, ChannelRef, Reply
+from adapters.discord.commands import announcement, reply_messages
+from adapters.discord.rendering import DIALECT as DISCORD
+from adapters.discord.rendering import (
+    OutgoingMessage,
+    digest_messages,
+    escape_text,
+    results_messages,
+)
+from adapters.slack.blocks import render_digest, render_results
+from adapters.slack.listeners import reply_bodies
+from bot.chat import PLAIN, Caller, ChannelRef, Reply
 from bot.commands.service import APOLOGY, CommandService
 from bot.digests.build import Digest, DigestItem
 from bot.digests.runner import DigestRunner
@@ -149,20 +157,57 @@ def _core(engine: Engine) -> CommandService:
     return CommandService(channels, papers, ranker, runner)
 
 
-def slack_rendering(reply: Reply, text: str) -> list[SlackMessage | dict[str, str]]:
-    """What the Slack listener sends back for ``reply`` (adapters/slack/listeners.send_reply)."""
-    rendered: list[SlackMessage | dict[str, str]] = []
-    if reply.is_error:
-        rendered.append({"text": escape(reply.text)})
-    elif reply.results:
-        rendered.append(render_results(reply.text, reply.results, share_value=text))
-    elif reply.digest is not None:
-        rendered += render_digest(reply.digest)[:3]
-    else:
-        rendered.append({"text": escape(reply.text)})
-    if reply.announce and not reply.is_error:
-        rendered.append({"text": escape(reply.announce)})
-    return rendered
+def slack_rendering(reply: Reply, text: str) -> list[dict[str, Any]]:
+    """What the Slack listener sends back for ``reply``."""
+    return reply_bodies(reply, share_value=text)
+
+
+def discord_rendering(reply: Reply) -> list[OutgoingMessage]:
+    """What the Discord commands send back for ``reply``: the answer, then the announcement."""
+    announced = announcement(reply)
+    return [*reply_messages(reply), *([OutgoingMessage(content=announced)] if announced else [])]
+
+
+# Topics that keep the user's characters (phrases, authors, orgs), and display names.
+# (Real mentions such as <@123> are refused by the grammar; Slack's &lt;!channel&gt; is the
+# text "<!channel>" as typed.)
+HOSTILE_TOPICS = (
+    'author:"[click](https://evil.example) @everyone"',
+    'org:"**bold** @here [x]( https://evil.example )"',
+    '"[free nitro](https://evil.example/phish)" -vision',
+    'author:"&lt;!channel&gt; &amp; <https://evil.example|click>"',
+)
+HOSTILE_NAMES = ("[Mallory](https://evil.example) @everyone", "<!channel> **Eve**")
+
+
+@pytest.mark.parametrize("on_discord", [False, True], ids=["slack", "discord"])
+def test_hostile_topics_and_names_are_inert_in_every_reply_and_announcement(
+    engine: Engine, on_discord: bool
+) -> None:
+    """Issue 14: a topic's text and the caller's name went unescaped into Discord's public
+    announcement, so ``author:"[click](https://evil.example) @everyone"`` was a live link."""
+    load_fixture_papers(engine)
+    core = _core(engine)
+    ref = ChannelRef("discord", "7", "8") if on_discord else ChannelRef("slack", "C1", "T1")
+    dialect = DISCORD if on_discord else PLAIN
+    sent: list[str] = []
+    for name in HOSTILE_NAMES:
+        caller = Caller("U1", display_name=name, dialect=dialect)
+        for topic in HOSTILE_TOPICS:
+            texts = [f"subscribe {topic}", "list", f"search {topic}", f"unsubscribe {topic}"]
+            for text in texts:
+                reply = asyncio.run(core.handle(ref, text, caller))
+                assert not reply.is_error, (text, reply.text)
+                if on_discord:
+                    for out in discord_rendering(reply):
+                        assert not discord_problems(out), (text, out.content)
+                        assert "@everyone" not in (out.content or ""), out.content
+                        sent.append(out.content or "")
+                else:
+                    for body in slack_rendering(reply, text):
+                        assert not slack_problems(body), (text, body)
+                        sent.append(body["text"])
+    assert any("Mallory" in text for text in sent)  # the announcements were rendered
 
 
 @pytest.mark.slow
@@ -186,19 +231,19 @@ def test_generated_commands_never_crash_and_every_reply_fits_and_cannot_ping(
             if on_discord
             else ChannelRef("slack", "C0HOSTILE", "T1")
         )
-        reply = asyncio.run(core.handle(ref, text, Caller("U1", can_manage=manager)))
+        caller = Caller("U1", can_manage=manager, dialect=DISCORD if on_discord else PLAIN)
+        reply = asyncio.run(core.handle(ref, text, caller))
         seen.append(1)
         assert reply.text != APOLOGY, f"a command crashed inside the core: {text[:200]!r}"
         items = reply.digest.items if reply.digest else ()
         ranked = [*reply.results, *(item.ranked for item in items)]
         allowed = _own_links(ranked)
-        for message in slack_rendering(reply, text):
+        for message in [] if on_discord else slack_rendering(reply, text):
             found = slack_problems(message, allowed)
             assert not found, (text[:200], found)
-        for out in reply_messages(reply):
-            # Masked links are checked on paper data (below): here the content may echo the
-            # caller's own text, which they could have posted themselves.
-            found = discord_problems(out, allowed, links=False)
+        for out in discord_rendering(reply) if on_discord else []:
+            # Even an error echoing the caller's own text cannot carry a live masked link.
+            found = discord_problems(out, allowed)
             assert not found, (text[:200], found)
 
     one()
@@ -264,7 +309,7 @@ def _discord_renderings(
 ) -> Iterator[tuple[str, list[str]]]:
     allowed = _own_links(ranked)
     for start in range(0, len(ranked), 5):
-        for out in results_messages(ranked[start : start + 5], HOSTILE[2]):
+        for out in results_messages(ranked[start : start + 5], escape_text(HOSTILE[2])):
             yield "discord results", discord_problems(out, allowed, links=links)
     for out in digest_messages(_digest(ranked)):
         yield "discord digest", discord_problems(out, allowed, links=links)

@@ -8,10 +8,11 @@ from typing import Any
 
 import discord
 import pytest
+from prometheus_client import REGISTRY
 
 from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
-from bot.commands.grammar import HELP_TEXT
+from bot.commands import table
 from bot.ranking.blend import RankedPaper
 from tests.adapters.discord.conftest import FakeCore, FakeStatus
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
@@ -77,7 +78,7 @@ async def test_subscribe_by_a_manager_reaches_the_core_and_is_announced(
         papers_command("subscribe", topic="diffusion"),
         papers_command("unsubscribe", topic="1"),
         papers_command("schedule", spec="daily 09:00"),
-        papers_command("settings", options="max=5"),
+        papers_command("settings", options="max 5"),
     ],
 )
 async def test_members_without_manage_channels_are_refused_politely(
@@ -102,6 +103,27 @@ async def test_administrators_may_manage_without_the_named_permission(
 
     assert core.handled[0][1] == "subscribe rlhf"
     assert core.handled[0][2].can_manage
+
+
+async def test_members_without_manage_channels_may_view_settings(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    feed(runtime, interaction(2, papers_command("settings"), permissions=MEMBER))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    assert core.handled[0][1] == "settings"
+
+
+async def test_the_old_settings_hint_spelling_is_still_checked_for_permission(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    """``max=5 min_upvotes=10`` was the hint once: it changes settings, so it is refused."""
+    data = papers_command("settings", options="max=5 min_upvotes=10")
+    feed(runtime, interaction(2, data, permissions=MEMBER))
+    await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 1)
+
+    assert "Manage Channels" in fake.calls("POST", CALLBACK)[0].body["data"]["content"]
+    assert core.handled == []
 
 
 async def test_members_without_manage_channels_may_still_search(
@@ -225,6 +247,29 @@ async def test_search_autocomplete_offers_recent_searches_and_topics(
     assert [c["value"] for c in filtered["data"]["choices"]] == ["scaling laws"]
 
 
+async def test_search_autocomplete_never_shows_another_members_searches(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    """Issue 14: searches are private, yet autocomplete offered them to everyone."""
+    ada, bob = 500000000000000001, 500000000000000002
+    search = papers_command("search", query="secret reorg plans")
+    feed(runtime, interaction(2, search, user_id=ada))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    feed(runtime, interaction(4, papers_autocomplete("search", "query", ""), user_id=bob))
+    await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 2)
+    feed(runtime, interaction(4, papers_autocomplete("search", "query", ""), user_id=ada))
+    await fake.wait_for(lambda: len(fake.calls("POST", CALLBACK)) == 3)
+
+    to_bob, to_ada = (call.body["data"]["choices"] for call in fake.calls("POST", CALLBACK)[1:])
+    assert [c["value"] for c in to_bob] == ["scaling laws", "diffusion -video"]  # topics only
+    assert [c["value"] for c in to_ada] == [
+        "secret reorg plans",
+        "scaling laws",
+        "diffusion -video",
+    ]
+
+
 async def test_unsubscribe_autocomplete_offers_the_channel_topics(
     runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
 ) -> None:
@@ -336,15 +381,16 @@ async def test_search_results_come_as_private_cards_with_buttons(
     results = tuple(
         RankedPaper(paper(n), score=1.0, relevance=1.0, why="title matches") for n in (1, 2)
     )
+    heading = "Results for **scaling** — 2 papers"
     core.replies["search"] = Reply(
-        text="2 papers for scaling\n1. Paper 1\n2. Paper 2", results=results
+        text=f"{heading}\n\n1. Paper 1\n2. Paper 2", results=results, heading=heading
     )
     feed(runtime, interaction(2, papers_command("search", query="scaling")))
     await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
 
     body = fake.calls("POST", FOLLOWUP)[0].body
     assert body["flags"] & EPHEMERAL
-    assert body["content"] == "2 papers for scaling"
+    assert body["content"] == heading  # as the core wrote it for Discord, not escaped twice
     assert [embed["title"] for embed in body["embeds"]] == ["1. Paper 1", "2. Paper 2"]
     assert body["components"][1]["components"][2]["custom_id"] == "pb:fb:more:2411.00002"
 
@@ -362,15 +408,48 @@ async def test_digest_preview_renders_the_digest_privately(
     assert all(body["flags"] & EPHEMERAL for body in bodies)
 
 
-async def test_help_is_spelled_with_discord_options(
+async def test_the_core_is_told_to_answer_in_discord_spelling(
     runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
 ) -> None:
-    core.replies["help"] = Reply(text=f"⚠️ Digests here are paused.\n\n{HELP_TEXT}")
+    """The core writes help (and every reply) for the caller's dialect: Discord's options."""
     feed(runtime, interaction(2, papers_command("help")))
     await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
 
-    content = fake.calls("POST", FOLLOWUP)[0].body["content"]
-    assert content.startswith("⚠️ Digests here are paused.")  # the core's notice stays
-    assert "`/papers search query:scaling laws`" in content
-    assert "`/papers scaling laws`" not in content  # no bare search on Discord
-    assert "Manage Channels permission" in content
+    caller = core.handled[0][2]
+    assert caller.dialect.options and caller.dialect.bold == "**"
+    assert caller.manage_rule == "the Manage Channels permission"
+    help_text = table.help_text(caller.dialect, caller.manage_rule)
+    assert "`/papers search query:scaling laws`" in help_text
+    assert "`/papers scaling laws`" not in help_text  # no bare search on Discord
+    assert "needs the Manage Channels permission" in help_text
+
+
+async def test_command_latency_is_left_to_the_core(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    """The core counts every command once; the adapter adding its own count doubled it."""
+    labels = {"platform": "discord", "command": "list"}
+    before = REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0
+
+    feed(runtime, interaction(2, papers_command("list")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    assert core.handled
+    assert (REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0) == before
+
+
+async def test_results_in_a_paused_channel_show_the_notice_to_the_searcher(
+    runtime: DiscordRuntime, fake: FakeDiscord, core: FakeCore
+) -> None:
+    notice = "⚠️ Digests in this channel are paused: the bot cannot see this channel."
+    heading = "Results for **scaling** — 1 paper"
+    results = (RankedPaper(paper(1), score=1.0, relevance=1.0, why="title matches"),)
+    core.replies["search"] = Reply(
+        text=f"{notice}\n\n{heading}", results=results, heading=heading, notice=notice
+    )
+    feed(runtime, interaction(2, papers_command("search", query="scaling")))
+    await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
+
+    body = fake.calls("POST", FOLLOWUP)[0].body
+    assert body["flags"] & EPHEMERAL
+    assert body["content"] == f"{notice}\n\n{heading}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -49,6 +50,7 @@ FOLLOWUP = rf"/webhooks/{APP_ID}/[^/]+"
 CALLBACK = r"/interactions/\d+/[^/]+/callback"
 EPHEMERAL = 64
 TOPIC = "scaling laws"
+LIVE_LINK = re.compile(r"(?<!\\)\[[^\]]*\]\(")  # [label]( not escaped: Discord renders a link
 
 
 def messages_path(channel: ChannelRef) -> str:
@@ -188,6 +190,7 @@ async def test_a_guild_syncs_subscribes_gets_the_digest_searches_and_presses_but
     # A search is private, and shows papers as embeds.
     (found,) = await guild.papers("search", query="diffusion distillation")
     assert found.body["flags"] & EPHEMERAL
+    assert found.body["content"].startswith("Results for **diffusion distillation** — ")
     titles = " ".join(e["title"] for e in found.body["embeds"])
     assert "Continuous-Time Distribution Matching" in titles
     assert await guild.autocomplete("search", "query", "diff") == ["diffusion distillation"]
@@ -228,6 +231,21 @@ async def test_a_channel_set_up_on_the_cli_is_the_one_members_see(guild: Guild) 
     assert (await guild.core.scheduler.tick())["posted"] == 1
     assert len(guild.posts()) == 1  # one channel, one digest
     assert guild.settings(cli_ref).ref == CHANNEL
+
+
+async def test_a_hostile_topic_and_name_are_announced_as_plain_text(guild: Guild) -> None:
+    """Issue 14: the announcement showed a live masked link and a raw @everyone."""
+    topic = 'author:"[click](https://evil.example) @everyone"'
+    payload = interaction(2, papers_command("subscribe", topic=topic))
+    payload["member"]["user"]["global_name"] = "[Mallory](https://evil.example)"
+
+    answer, announced = await guild._feed(payload, FOLLOWUP, 2)
+
+    for content in (answer.body["content"], announced.body["content"]):
+        assert not LIVE_LINK.search(content), content
+        assert "@everyone" not in content  # escaped (and mentions are off anyway)
+    assert announced.body["content"].startswith("\\[Mallory](https://evil.example)")
+    assert announced.body["allowed_mentions"] == {"parse": []}
 
 
 async def test_help_speaks_discord(guild: Guild) -> None:

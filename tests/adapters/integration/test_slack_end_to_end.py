@@ -219,6 +219,7 @@ async def test_a_team_subscribes_gets_the_morning_digest_searches_and_votes(team
     # A search is private, with a button to share it; sharing posts it in the channel.
     (found,) = await team.papers("diffusion distillation")
     assert found.body["response_type"] == "ephemeral"
+    assert section_texts(found)[0].startswith("Results for *diffusion distillation* — ")
     assert "Continuous-Time Distribution Matching for Few-Step Diffusion" in "".join(
         section_texts(found)
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from prometheus_client import REGISTRY
 
 from adapters.slack import SlackRuntime
 from adapters.slack.blocks import SHARE_ACTION_ID
@@ -115,12 +116,16 @@ async def test_search_results_are_private_and_can_be_shared_in_the_channel(
 ) -> None:
     listener = await _listener(make_runtime, serve_runtime)
     results = (ranked("2601.00001"), ranked("2601.00002", "Tiny transformers"))
-    core.replies["scaling"] = Reply(text="2 papers for scaling", results=results)
+    heading = "Results for *scaling <b>* — 2 papers"
+    core.replies["scaling"] = Reply(
+        text=f"Note for you\n\n{heading}\n\n1. Scaling laws", results=results, heading=heading
+    )
 
     await listener.post_signed("/slack/events", slash_fields(fake_slack, "scaling"))
     (private,) = await fake_slack.wait_for("response/1")
 
     assert private.body["response_type"] == "ephemeral"
+    assert private.body["blocks"][0]["text"]["text"] == "Results for *scaling &lt;b&gt;* — 2 papers"
     buttons = [e for b in private.body["blocks"] if b["type"] == "actions" for e in b["elements"]]
     share = [b for b in buttons if b["action_id"] == SHARE_ACTION_ID]
     assert share and share[0]["value"] == "scaling"
@@ -259,3 +264,51 @@ async def test_a_core_failure_gets_an_apology_not_the_exception(
     assert answer.body["response_type"] == "ephemeral"
     assert "secret" not in answer.body["text"] and "Sorry" in answer.body["text"]
     assert any(r.message == "slack /papers failed" for r in caplog.records)
+
+
+async def test_command_latency_is_left_to_the_core(
+    fake_slack: FakeSlack,
+    core: FakeCore,
+    make_runtime: Callable[..., SlackRuntime],
+    serve_runtime: ServeRuntime,
+) -> None:
+    """The core counts every command once; the listener adding its own count doubled it."""
+    listener = await _listener(make_runtime, serve_runtime)
+    labels = {"platform": "slack", "command": "list"}
+    before = REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0
+
+    await listener.post_signed("/slack/events", slash_fields(fake_slack, "list"))
+    await fake_slack.wait_for("response/1")
+
+    assert core.handled
+    assert (REGISTRY.get_sample_value("paperboy_command_seconds_count", labels) or 0.0) == before
+
+
+async def test_sharing_in_a_paused_channel_posts_only_the_results(
+    fake_slack: FakeSlack,
+    core: FakeCore,
+    make_runtime: Callable[..., SlackRuntime],
+    serve_runtime: ServeRuntime,
+) -> None:
+    """Issue 14: "Share in channel" posted the private pause notice to everyone."""
+    listener = await _listener(make_runtime, serve_runtime)
+    notice = "⚠️ Digests in this channel are paused: the bot was removed."
+    heading = "Results for *scaling* — 1 paper"
+    core.replies["scaling"] = Reply(
+        text=f"{notice}\n\n{heading}\n\n1. Scaling laws",
+        results=(ranked(),),
+        heading=heading,
+        notice=notice,
+    )
+
+    await listener.post_signed("/slack/events", slash_fields(fake_slack, "scaling"))
+    (private,) = await fake_slack.wait_for("response/1")
+    await listener.post_signed(
+        "/slack/events", _button_payload(fake_slack, SHARE_ACTION_ID, "scaling")
+    )
+    shared, told = await fake_slack.wait_for("response/button", count=2)
+
+    assert "paused" in json.dumps(private.body["blocks"])  # the searcher sees why
+    assert shared.body["response_type"] == "in_channel"
+    assert "paused" not in json.dumps(shared.body)
+    assert told.body["response_type"] == "ephemeral" and "paused" in told.body["text"]

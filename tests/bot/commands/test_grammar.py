@@ -99,3 +99,76 @@ def test_superscript_digits_are_not_numbers() -> None:
         grammar.parse_command("settings min-upvotes ³")
     with pytest.raises(UserError):
         grammar.parse_command("min-upvotes:²")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("subscribe <https://example.org/scaling|scaling laws>", "scaling laws"),
+        ("<https://example.org/x|diffusion> -video", "diffusion -video"),
+        ("subscribe <mailto:ada@example.org|lovelace>", "lovelace"),
+        ("subscribe scaling &amp; laws", "scaling laws"),
+    ],
+)
+def test_slack_links_become_their_label(text: str, expected: str) -> None:
+    """Slack sends a link as ``<url|label>`` and escapes ``& < >``: the label is the text."""
+    command = grammar.parse_command(text)
+    assert isinstance(command, grammar.Subscribe | grammar.Search)
+    assert command.query == parse_query(expected)
+
+
+def test_a_bare_slack_link_becomes_its_address() -> None:
+    command = grammar.parse_command("search <https://arxiv.org/abs/2401.00001>")
+    assert isinstance(command, grammar.Search)
+    assert command.text == "arxiv.org/abs/2401.00001"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "subscribe <@U0123ABCD> scaling",
+        "subscribe <!channel>",
+        "scaling <!here>",
+        "subscribe <#C0123|general>",
+        "subscribe <!subteam^S123|@team>",
+        "subscribe <@123456789012345678>",  # Discord
+        "subscribe <@&123456789012345678>",
+    ],
+)
+def test_mentions_are_refused_not_turned_into_topic_words(text: str) -> None:
+    with pytest.raises(UserError) as info:
+        grammar.parse_command(text)
+    assert "mention" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("subscibe scaling", "subscribe"),
+        ("scheduel daily 09:00", "schedule"),
+        ("setings max 5", "settings"),
+        ("unsubscirbe 2", "unsubscribe"),
+    ],
+)
+def test_a_misspelt_verb_with_an_argument_asks_did_you_mean(text: str, verb: str) -> None:
+    with pytest.raises(UserError) as info:
+        grammar.parse_command(text)
+    assert f"Did you mean `{verb}`?" in info.value.message
+    assert info.value.example == f"/papers {verb} {text.partition(' ')[2]}"
+    assert f"/papers search {text}" in info.value.message  # how to search for it anyway
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "scaling",  # one word is a search, even close to a verb
+        "subscibe",
+        "listen to this",  # list takes no argument
+        "digests about diffusion",  # "digest about diffusion" would not parse
+        "searching for diffusion",  # search is what happens anyway
+        "subscription pricing models",
+        "scaling laws",
+    ],
+)
+def test_genuine_searches_are_not_mistaken_for_verbs(text: str) -> None:
+    assert isinstance(grammar.parse_command(text), grammar.Search)

@@ -110,7 +110,7 @@ def test_digest_posts_at_local_time_once_and_never_repeats_papers(library: Engin
     second = world.adapter.posts[1]
     assert second.delivery_key == "console:general#2026-11-24"
     assert not set(first.paper_ids) & set(second.paper_ids)
-    assert "Last digest: Tue 24 Nov 08:00 UTC, 2 papers" in world.run(GENERAL, "list")
+    assert "Last digest: Tue 24 Nov 09:00 Europe/Berlin, 2 papers" in world.run(GENERAL, "list")
 
 
 def test_catch_up_after_three_days_down_is_one_digest(library: Engine) -> None:
