@@ -1,4 +1,9 @@
-"""The composition root: builds Paperboy's parts from settings. Nothing else wires things."""
+"""The composition root: builds Paperboy's parts from settings. Nothing else wires things.
+
+Order matters and is fixed here: the library, then the chat platforms' posting adapters, then
+the digest runner with its final adapter mapping, then the command service, and only for
+``serve`` the platform runtimes that feed commands into it (:meth:`App.runtimes`).
+"""
 
 from __future__ import annotations
 
@@ -6,31 +11,41 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 
 from sqlalchemy.engine import Engine
 
 from adapters import logging_setup
 from adapters.console import ConsoleAdapter
+from adapters.faults import open_database
 from adapters.logging_setup import LogFormat
+from adapters.platform import ChatPlatform, PlatformRuntime
+from adapters.platforms import build_platform, check_platform_names
 from adapters.settings import Settings
-from bot.chat import ChatAdapter
+from bot.channel_status import RepositoryChannelStatus
+from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
+from bot.metrics import SEARCH_LATENCY
 from bot.papers import Paper
 from bot.ports import IngestReport, Ranker
+from bot.ranking.blend import RankedPaper
+from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
-from storage.database import make_engine, upgrade
+from storage.database import upgrade
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
+from storage.slack_repository import SqlSlackRepository
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
 
 
 @dataclass
@@ -94,29 +109,60 @@ class Library:
             log.warning("search index %s is busy; it will catch up later", self.index.directory)
 
 
+class MeasuredRanker:
+    """A ranker that records every search's latency (``paperboy_search_seconds``): the one
+    path commands, digests and the CLI all search through."""
+
+    def __init__(self, inner: Ranker) -> None:
+        self._inner = inner
+
+    def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
+        """The inner ranker's answer, timed."""
+        with SEARCH_LATENCY.time():
+            return self._inner.search(query, limit=limit, now=now)
+
+
 @dataclass
 class App:
-    """Everything a running Paperboy needs: library, channels, adapters, runner, commands."""
+    """Everything a running Paperboy needs, built once and in order by :func:`open_app`:
+    library → channels → chat platforms (their posting adapters) → digest runner → commands."""
 
     library: Library
     channels: SqlChannelRepository
-    adapters: dict[str, ChatAdapter]
+    platforms: Mapping[str, ChatPlatform]
     runner: DigestRunner
     commands: CommandService
+    status: ChannelStatus
+
+    @asynccontextmanager
+    async def posting_to(self, platform: str) -> AsyncIterator[None]:
+        """Open what posting to ``platform`` needs (a REST login) for the block, if built."""
+        found = self.platforms.get(platform)
+        if found is None:
+            yield
+            return
+        async with found.posting():
+            yield
+
+    def runtimes(self) -> list[PlatformRuntime]:
+        """The runtimes ``serve`` enters, one per platform, answering through the commands."""
+        return [p.runtime(self.commands, self.status) for p in self.platforms.values()]
 
 
 @contextmanager
 def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Library]:
     """Open the database (migrated to the newest schema) and the search index, bring the
-    index up to date with the database, and close both after."""
-    engine = make_engine(settings.database_url)
+    index up to date with the database, and close both after. A database that cannot be
+    used (down, no driver) is a one-line ``UserError`` with the fix."""
+    engine = open_database(settings.database_url)
     try:
         if migrate:
             upgrade(engine)
         papers = SqlPaperRepository(engine)
         index = TantivyIndex(settings.search_index_dir())
         try:
-            library = Library(engine=engine, papers=papers, index=index, ranker=IndexRanker(index))
+            ranker = MeasuredRanker(IndexRanker(index))
+            library = Library(engine=engine, papers=papers, index=index, ranker=ranker)
             log.info("search index %s: %s", index.directory, library.refresh_index())
             yield library
         finally:
@@ -125,36 +171,56 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         engine.dispose()
 
 
+def _wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 def worker_name() -> str:
     """A name for this process in digest claims: host, pid and a random suffix."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 @contextmanager
-def open_app(
-    settings: Settings,
-    *,
-    adapters: Mapping[str, ChatAdapter] | None = None,
-    console: bool = True,
-) -> Iterator[App]:
-    """Open the library and wire the command service and digest runner to ``adapters``
-    (plus the console adapter unless ``console`` is False). ``App.adapters`` is the runner's
-    own mapping: platform runtimes built later add their adapter to it."""
+def open_app(settings: Settings, platforms: Sequence[str] = ("console",)) -> Iterator[App]:
+    """Open the library and :func:`build_app` on it for ``platforms``; close it after."""
     with open_library(settings) as library:
-        chosen: dict[str, ChatAdapter] = dict(adapters or {})
-        if console:
-            chosen.setdefault("console", ConsoleAdapter(output=settings.console_output))
-        channels = SqlChannelRepository(library.engine)
-        runner = DigestRunner(
-            channels,
-            library.ranker,
-            chosen,
-            worker=worker_name(),
-            lease_seconds=settings.claim_lease_seconds,
-            calendar=SqlAnnouncementCalendar(library.engine),
-        )
-        commands = CommandService(channels, library.papers, library.ranker, runner)
-        yield App(library, channels, chosen, runner, commands)
+        yield build_app(settings, library, platforms)
+
+
+def build_app(
+    settings: Settings,
+    library: Library,
+    platforms: Sequence[str] = ("console",),
+    *,
+    clock: Clock | None = None,
+    worker: str | None = None,
+) -> App:
+    """Build, in order, the chat ``platforms`` (``console``, ``slack``, ``discord``; each but
+    the console needs its credentials), the digest runner posting through their adapters, and
+    the command service. Nothing is added afterwards. ``clock`` replaces the wall clock
+    (tests); ``worker`` names this process in digest claims."""
+    names = check_platform_names(platforms)
+    channels = SqlChannelRepository(library.engine)
+    slack_store = SqlSlackRepository(library.engine)
+    chat = {
+        name: build_platform(name, settings, slack_store) for name in names if name != "console"
+    }
+    adapters: dict[str, ChatAdapter] = {name: p.adapter for name, p in chat.items()}
+    if "console" in names:
+        adapters["console"] = ConsoleAdapter(output=settings.console_output)
+    now = clock or _wall_clock
+    runner = DigestRunner(
+        channels,
+        library.ranker,
+        adapters,
+        worker=worker or worker_name(),
+        lease_seconds=settings.claim_lease_seconds,
+        calendar=SqlAnnouncementCalendar(library.engine),
+        clock=now,
+    )
+    commands = CommandService(channels, library.papers, library.ranker, runner, clock=now)
+    status = RepositoryChannelStatus(channels, clock=now)
+    return App(library, channels, chat, runner, commands, status)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

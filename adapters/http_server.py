@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from adapters.faults import unusable_port
 from storage.database import current_revision, head_revision
 
 if TYPE_CHECKING:
@@ -24,6 +27,32 @@ if TYPE_CHECKING:
 log = logging.getLogger("paperboy.http")
 
 READINESS_TIMEOUT_SECONDS = 5.0
+LISTENER_STOP_SECONDS = 1.0
+
+
+class _QuietInThisThread(logging.Filter):
+    """Drops alembic's "Context impl …" / "Will assume … DDL" lines logged by a schema check
+    in the current thread: an orchestrator probes /readyz every few seconds, and those two
+    INFO lines per probe would bury everything else. Migrations elsewhere still log."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._local = threading.local()
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        self._local.quiet = True
+        try:
+            yield
+        finally:
+            self._local.quiet = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(self._local, "quiet", False)
+
+
+_QUIET_SCHEMA_CHECK = _QuietInThisThread()
+logging.getLogger("alembic.runtime.migration").addFilter(_QUIET_SCHEMA_CHECK)
 
 
 def schema_problem(engine: Engine) -> str | None:
@@ -31,7 +60,8 @@ def schema_problem(engine: Engine) -> str | None:
 
     Raises whatever the driver raises when the database cannot be reached.
     """
-    current = current_revision(engine)
+    with _QUIET_SCHEMA_CHECK.active():
+        current = current_revision(engine)
     head = head_revision()
     if current == head:
         return None
@@ -91,12 +121,17 @@ def build_http_app(*, engine: Engine, routes: Sequence[web.RouteDef] = ()) -> we
 async def start_http_server(app: web.Application, host: str, port: int) -> web.AppRunner:
     """Start serving ``app`` on ``host:port`` (0 picks a free port; see :func:`bound_port`).
 
-    The caller owns the runner: ``await runner.cleanup()`` stops the listener.
+    The caller owns the runner: ``await runner.cleanup()`` stops the listener. A port that
+    cannot be bound is a one-line ``UserError`` with the fix.
     """
-    runner = web.AppRunner(app, access_log=None)
+    # In-flight requests get a second when the listener stops (serve must stop within 10 s).
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=LISTENER_STOP_SECONDS)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
+    except OSError as exc:  # in use, privileged, no such address: the operator's to fix
+        await runner.cleanup()
+        raise unusable_port(host, port, exc).error() from None
     except BaseException:
         await runner.cleanup()
         raise

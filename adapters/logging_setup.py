@@ -21,8 +21,15 @@ LogFormat = Literal["text", "json"]
 LOG_FORMATS: tuple[LogFormat, ...] = ("text", "json")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-# Passed through ``extra=`` by adapters so every event says where it happened.
+# Where an event happened: the names every ``extra=`` uses (``ChannelRef.log_fields()``),
+# written first. Any other ``extra=`` key (``reason``, ``verb``, ``status``…) follows them.
 CONTEXT_FIELDS = ("platform", "workspace_id", "channel_id")
+# What every LogRecord carries; anything else on a record came from ``extra=``.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", logging.INFO, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 # Variables whose values are secrets with no recognisable shape (signing secrets).
 SECRET_VARIABLES = (
     "SLACK_BOT_TOKEN",
@@ -78,15 +85,34 @@ class RedactingFilter(logging.Filter):
             message = f"{record.msg} {record.args}"
         record.msg = redact(message, self._secrets)
         record.args = None
-        for field in CONTEXT_FIELDS:
-            value = getattr(record, field, None)
-            if isinstance(value, str):
-                setattr(record, field, redact(value, self._secrets))
+        for field, value in extra_fields(record).items():
+            if isinstance(value, (bool, int, float)) or value is None:
+                continue
+            setattr(record, field, redact(str(value), self._secrets))
         return True
+
+
+def extra_fields(record: logging.LogRecord) -> dict[str, object]:
+    """The fields a log call passed with ``extra=``, the chat context first."""
+    found = {
+        key: value
+        for key, value in vars(record).items()
+        if key not in _RECORD_ATTRIBUTES and not key.startswith("_")
+    }
+    context = {key: found.pop(key) for key in CONTEXT_FIELDS if key in found}
+    return context | found
 
 
 def _one_line(text: str) -> str:
     return text.replace("\r", "").replace("\n", "\\n")
+
+
+def _text_value(value: object) -> str:
+    """``value`` as it reads after ``key=``: quoted when it holds spaces, quotes or ``=``."""
+    text = str(value)
+    if not text or any(c.isspace() or c in '"=' for c in text):
+        return _one_line(json.dumps(text, ensure_ascii=False))
+    return text
 
 
 class _EventFormatter(logging.Formatter):
@@ -104,12 +130,8 @@ class _EventFormatter(logging.Formatter):
         return None
 
     @staticmethod
-    def _context(record: logging.LogRecord) -> dict[str, str]:
-        return {
-            field: str(value)
-            for field in CONTEXT_FIELDS
-            if (value := getattr(record, field, None)) is not None
-        }
+    def _fields(record: logging.LogRecord) -> dict[str, object]:
+        return {key: value for key, value in extra_fields(record).items() if value is not None}
 
     @staticmethod
     def _timestamp(record: logging.LogRecord) -> str:
@@ -118,7 +140,7 @@ class _EventFormatter(logging.Formatter):
 
 
 class TextFormatter(_EventFormatter):
-    """``ts LEVEL logger: message key=value ...`` on one line."""
+    """``ts LEVEL logger: message key=value ...`` on one line (every ``extra=`` field)."""
 
     def format(self, record: logging.LogRecord) -> str:
         """One human-readable line."""
@@ -128,24 +150,26 @@ class TextFormatter(_EventFormatter):
             f"{record.name}:",
             _one_line(record.getMessage()),
         ]
-        parts += [f"{key}={value}" for key, value in self._context(record).items()]
+        parts += [f"{key}={_text_value(value)}" for key, value in self._fields(record).items()]
         if (exception := self._exception(record)) is not None:
             parts.append(_one_line(exception))
         return " ".join(parts)
 
 
 class JsonFormatter(_EventFormatter):
-    """One JSON object per line: ts, level, logger, message, chat context, exception."""
+    """One JSON object per line: ts, level, logger, message, every ``extra=`` field (chat
+    context first), exception."""
 
     def format(self, record: logging.LogRecord) -> str:
         """One JSON line."""
-        event: dict[str, str] = {
+        event: dict[str, object] = {
             "ts": self._timestamp(record),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            **self._context(record),
         }
+        for key, value in self._fields(record).items():
+            event.setdefault(key, value if isinstance(value, (bool, int, float)) else str(value))
         if (exception := self._exception(record)) is not None:
             event["exception"] = exception
         return json.dumps(event, ensure_ascii=False)
@@ -186,6 +210,7 @@ def configure_logging(
         raise ValueError(f"unknown log level {level!r}; use one of {', '.join(LOG_LEVELS)}")
     if fmt not in LOG_FORMATS:
         raise ValueError(f"unknown log format {fmt!r}; use one of {', '.join(LOG_FORMATS)}")
+    global _configured_format
     secrets = secrets_from_environment(os.environ if environ is None else environ)
     handler = _PaperboyHandler(stream)
     handler.addFilter(RedactingFilter(secrets))
@@ -196,3 +221,12 @@ def configure_logging(
         old.close()
     root.addHandler(handler)
     root.setLevel(name)
+    _configured_format = fmt
+
+
+_configured_format: LogFormat | None = None
+
+
+def configured_format() -> LogFormat | None:
+    """The format :func:`configure_logging` last installed (None before it ran)."""
+    return _configured_format

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from adapters.arxiv_settings import ArxivSettings
 from adapters.composition import Library
 from adapters.settings import Settings
 from bot.pacing import KeyedPacer
@@ -51,7 +50,7 @@ def arxiv_fetches(
 ) -> ArxivFetches:
     """The arXiv fetches, sharing one pacer, at the ``PAPERBOY_ARXIV_*`` endpoints (tests
     pass a pacer and ``sleep`` on a fake clock)."""
-    arxiv = ArxivSettings()
+    arxiv = settings.arxiv
     endpoints = ArxivEndpoints(
         api_url=arxiv.api_url, rss_url=arxiv.rss_url, listing_url=arxiv.listing_url
     )

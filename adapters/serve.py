@@ -1,7 +1,8 @@
 """``paperboy serve``: the scheduler, the periodic fetch, and the enabled chat platforms.
 
 Every replica runs the same process; the digest claim makes each (channel, period) post once.
-SIGTERM/SIGINT stop it cleanly: the current tick finishes, connections close.
+SIGTERM/SIGINT stop it within 10 s: the current tick may finish, connections close, and
+anything still running after a grace period is cancelled and named in the log.
 """
 
 from __future__ import annotations
@@ -9,16 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Callable, Sequence
 
-from aiohttp import web
-
 from adapters.composition import App
+from adapters.gauges import refresh_gauges
 from adapters.http_server import build_http_app, start_http_server
 from adapters.paper_sources import arxiv_fetches, hf_source, ingest_targets
 from adapters.platform import PlatformRuntime
+from adapters.platforms import PLATFORMS
 from adapters.settings import Settings
+from adapters.shutdown import Shutdown
 from bot.digests.scheduler import Scheduler
 from bot.sources import PaperSource
 from bot.sources.hf.period import HfPeriod
@@ -55,6 +56,7 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
             await fetch_arxiv_categories(app, settings)
         except Exception:
             log.exception("fetch failed unexpectedly; trying again later")
+        await _refresh_gauges(app)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
@@ -62,8 +64,17 @@ async def _fetch_loop(app: App, settings: Settings, stop: asyncio.Event) -> None
 INDEX_REFRESH_SECONDS = 60.0
 
 
+async def _refresh_gauges(app: App) -> None:
+    try:
+        await asyncio.to_thread(refresh_gauges, app)
+    except Exception as exc:
+        log.warning("metrics gauges not refreshed (%s); trying later", type(exc).__name__)
+
+
 async def _refresh_index_loop(app: App, stop: asyncio.Event) -> None:
-    """Pick up papers other replicas ingested: each replica keeps its own search index."""
+    """Pick up papers other replicas ingested: each replica keeps its own search index.
+    The operator's gauges are refreshed with it (and at start)."""
+    await _refresh_gauges(app)
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=INDEX_REFRESH_SECONDS)
@@ -74,6 +85,7 @@ async def _refresh_index_loop(app: App, stop: asyncio.Event) -> None:
             log.debug("search index refresh: %s", outcome)
         except Exception:
             log.exception("search index refresh failed; trying again later")
+        await _refresh_gauges(app)
 
 
 async def serve(
@@ -84,40 +96,38 @@ async def serve(
     http: tuple[str, int] | None = None,
 ) -> None:
     """Run until SIGTERM/SIGINT: scheduler, fetch loop, platforms, and (``http`` = host, port)
-    the listener with /healthz, /readyz, /metrics and the platforms' routes."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    listener: web.AppRunner | None = None
-    started: list[PlatformRuntime] = []
-    tasks: list[asyncio.Task[None]] = []
-    try:
-        if http is not None:
-            routes = [route for runtime in runtimes for route in runtime.http_routes()]
-            http_app = build_http_app(engine=app.library.engine, routes=routes)
-            listener = await start_http_server(http_app, *http)
-        for runtime in runtimes:
-            await runtime.start()
-            started.append(runtime)
-        scheduler = Scheduler(
-            app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds
-        )
-        tasks.append(asyncio.create_task(scheduler.run(stop), name="scheduler"))
-        if settings.fetch_interval_minutes > 0:
-            tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
-        tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
-        log.info("serving %s", ", ".join(sorted(app.adapters)))
-        await stop.wait()
-    finally:
-        stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for runtime in reversed(started):
-            try:
-                await runtime.stop()
-            except Exception:
-                log.exception("stopping %s failed", runtime.name)
-        if listener is not None:
-            await listener.cleanup()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(sig)
+    the listener with /healthz, /readyz, /metrics and the platforms' routes.
+
+    Everything started is entered on one :class:`contextlib.AsyncExitStack`, so it stops in
+    the reverse order whatever fails: background tasks, then platforms, then the listener —
+    within :data:`adapters.shutdown.STOP_SECONDS` of the signal (see :mod:`adapters.shutdown`).
+    """
+    shutdown = Shutdown()
+    with shutdown.handling_signals():
+        async with contextlib.AsyncExitStack() as stack:
+            if http is not None:
+                routes = [route for runtime in runtimes for route in runtime.http_routes()]
+                http_app = build_http_app(engine=app.library.engine, routes=routes)
+                with shutdown.starting("the HTTP listener"):
+                    listener = await start_http_server(http_app, *http)
+                stack.push_async_callback(listener.cleanup)
+            for runtime in runtimes:
+                with shutdown.starting(runtime.name):
+                    await stack.enter_async_context(shutdown.bounded(runtime))
+            tasks = _start_background(app, settings, shutdown.requested)
+            stack.push_async_callback(shutdown.finish, tasks)
+            serving = [name for name in PLATFORMS if app.runner.adapter_for(name) is not None]
+            log.info("serving %s", ", ".join(serving))
+            await shutdown.requested.wait()
+    log.info("stopped")
+
+
+def _start_background(
+    app: App, settings: Settings, stop: asyncio.Event
+) -> list[asyncio.Task[None]]:
+    scheduler = Scheduler(app.channels, app.runner, tick_seconds=settings.scheduler_tick_seconds)
+    tasks = [asyncio.create_task(scheduler.run(stop), name="scheduler")]
+    if settings.fetch_interval_minutes > 0:
+        tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
+    tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
+    return tasks

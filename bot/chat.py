@@ -64,6 +64,14 @@ class ChannelRef:
         """``#name`` when the name is known, else the reference."""
         return f"#{self.name}" if self.name else str(self)
 
+    def log_fields(self) -> dict[str, str]:
+        """The ``extra=`` fields that say where a log event happened — ``platform``,
+        ``workspace_id`` (when known), ``channel_id`` — the names every log line uses."""
+        fields = {"platform": self.platform, "channel_id": self.channel_id}
+        if self.workspace_id:
+            fields["workspace_id"] = self.workspace_id
+        return fields
+
 
 def as_typed(text: str) -> str:
     """A user's string unchanged: for the console and the CLI, and for Slack, whose adapter

@@ -1,11 +1,17 @@
 """Prometheus metrics, defined once; ``/metrics`` on the ``--http`` listener exposes them.
 
 Labels stay low-cardinality (platform, source, outcome, command verb) — never channel ids.
+Counters and histograms are observed where things happen; the gauges describe the shared
+state (library, paused channels, source health) and are refreshed from the database by
+``adapters/gauges.py`` — after every fetch and once a minute — so any replica reports the
+same numbers, whichever one did the work.
 """
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from importlib.metadata import PackageNotFoundError, version
+
+from prometheus_client import Counter, Gauge, Histogram, Info
 
 PAPERS_INGESTED = Counter(
     "paperboy_papers_ingested_total", "Papers written to the library, by source.", ["source"]
@@ -15,7 +21,9 @@ SOURCE_ERRORS = Counter(
 )
 DIGESTS = Counter(
     "paperboy_digests_total",
-    "Digests by outcome: posted, failed, skipped (empty and quiet, or paused).",
+    "Digest deliveries by platform and outcome: posted, empty (an explanation was posted), "
+    "skipped (nothing new and quiet, or asked for by hand), failed (lost access, a permanent "
+    "error, or a transient one that will be retried).",
     ["platform", "outcome"],
 )
 DELIVERY_LATENCY = Histogram(
@@ -30,3 +38,38 @@ COMMAND_LATENCY = Histogram(
     ["platform", "command"],
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10),
 )
+SEARCH_LATENCY = Histogram(
+    "paperboy_search_seconds",
+    "Seconds to rank one query against the library (searches, digest topics, the CLI).",
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+SOURCE_LAST_SUCCESS = Gauge(
+    "paperboy_source_last_success_timestamp_seconds",
+    "Unix time of the last successful fetch from each paper source (by any replica); "
+    "alert on time() minus this.",
+    ["source"],
+)
+PAUSED_CHANNELS = Gauge(
+    "paperboy_paused_channels",
+    "Channels whose digests are paused until someone fixes access, by platform.",
+    ["platform"],
+)
+LIBRARY_PAPERS = Gauge("paperboy_library_papers", "Papers in the library (the database).")
+INDEX_LAG = Gauge(
+    "paperboy_index_lag_papers",
+    "Papers in the database that this replica's search index does not hold yet "
+    "(database count minus index count; it heals on the next refresh).",
+)
+# Hook for the relevance work: a `paperboy_papers_without_vector` gauge belongs here, set in
+# adapters/gauges.py's refresh next to INDEX_LAG once papers carry vectors.
+BUILD_INFO = Info("paperboy_build", "The running Paperboy's version.")
+
+
+def _version() -> str:
+    try:
+        return version("paperboy")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+BUILD_INFO.info({"version": _version()})

@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 
 from adapters.cli.lazy import MARKUP_MODE
-from adapters.cli.support import _settings, run_guarded
-from storage.database import SchemaUpgrade, make_engine, upgrade
+from adapters.cli.support import _settings, print_result, run_guarded
+from adapters.faults import open_database
+from storage.database import SchemaUpgrade, upgrade
 
 db_app = typer.Typer(
     help="Manage the database schema.", no_args_is_help=True, rich_markup_mode=MARKUP_MODE
@@ -32,10 +33,10 @@ def db_upgrade() -> None:
     settings = _settings()
 
     def action() -> SchemaUpgrade:
-        engine = make_engine(settings.database_url)
+        engine = open_database(settings.database_url)
         try:
             return upgrade(engine)
         finally:
             engine.dispose()
 
-    typer.echo(describe_upgrade(run_guarded(action)))
+    print_result(describe_upgrade(run_guarded(action)))

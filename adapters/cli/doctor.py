@@ -10,7 +10,6 @@ even where a platform's SDK is not installed.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,20 +17,22 @@ from typing import Annotated, Literal
 
 import httpx
 import typer
-from pydantic import ValidationError
+from pydantic import SecretStr
 
+from adapters.discord.settings import REJECTED_FIX as DISCORD_REJECTED_FIX
+from adapters.discord.settings import TOKEN_FIX, DiscordSettings
+from adapters.discord.settings import UNREACHABLE_FIX as DISCORD_UNREACHABLE_FIX
+from adapters.faults import MIGRATE_FIX, Fault, engine_or_fault, unreachable_database
 from adapters.http_server import schema_problem
-from adapters.logging_setup import LOG_LEVELS, configure_logging, redact
-from adapters.settings import Settings
-from storage.database import make_engine
+from adapters.logging_setup import configure_logging, redact
+from adapters.settings import Settings, read_settings
+from adapters.slack.settings import CREDENTIALS_FIX as SLACK_CREDENTIALS
+from adapters.slack.settings import SlackMode, SlackSettings
 
 Status = Literal["ok", "fail", "skip"]
 Platform = Literal["console", "slack", "discord"]
 
-DEFAULT_SLACK_API_URL = "https://slack.com/api"
-DEFAULT_DISCORD_API_URL = "https://discord.com/api/v10"
-DEFAULT_ARXIV_API_URL = "https://export.arxiv.org/api/query"
-DEFAULT_ARXIV_RSS_URL = "https://rss.arxiv.org/rss"
+CONFIGURATION_FIX = "correct these variables (see .env.example)"
 NETWORK_TIMEOUT_SECONDS = 10.0
 _PLATFORMS: dict[str, Platform] = {"console": "console", "slack": "slack", "discord": "discord"}
 _DEAD_SLACK_TOKEN = {"invalid_auth", "not_authed", "token_revoked", "account_inactive"}
@@ -65,105 +66,43 @@ def _skip(name: str, detail: str) -> CheckResult:
     return CheckResult(name, "skip", detail)
 
 
-@dataclass(frozen=True)
-class PlatformEnvironment:
-    """The platform and source variables the doctor reads (tokens are never rendered)."""
-
-    slack_bot_token: str = ""
-    slack_app_token: str = ""
-    slack_signing_secret: str = ""
-    slack_client_id: str = ""
-    slack_client_secret: str = ""
-    discord_bot_token: str = ""
-    discord_shard_ids: str = ""
-    discord_shard_count: str = ""
-    slack_api_url: str = DEFAULT_SLACK_API_URL
-    discord_api_url: str = DEFAULT_DISCORD_API_URL
-    arxiv_api_url: str = DEFAULT_ARXIV_API_URL
-    arxiv_rss_url: str = DEFAULT_ARXIV_RSS_URL
-
-    @classmethod
-    def from_environ(cls, environ: Mapping[str, str]) -> PlatformEnvironment:
-        """Read the variables; empty ones count as unset."""
-
-        def get(name: str, default: str = "") -> str:
-            return environ.get(name, "").strip() or default
-
-        return cls(
-            slack_bot_token=get("SLACK_BOT_TOKEN"),
-            slack_app_token=get("SLACK_APP_TOKEN"),
-            slack_signing_secret=get("SLACK_SIGNING_SECRET"),
-            slack_client_id=get("SLACK_CLIENT_ID"),
-            slack_client_secret=get("SLACK_CLIENT_SECRET"),
-            discord_bot_token=get("DISCORD_BOT_TOKEN"),
-            discord_shard_ids=get("PAPERBOY_DISCORD_SHARD_IDS"),
-            discord_shard_count=get("PAPERBOY_DISCORD_SHARD_COUNT"),
-            slack_api_url=get("PAPERBOY_SLACK_API_URL", DEFAULT_SLACK_API_URL),
-            discord_api_url=get("PAPERBOY_DISCORD_API_URL", DEFAULT_DISCORD_API_URL),
-            arxiv_api_url=get("PAPERBOY_ARXIV_API_URL", DEFAULT_ARXIV_API_URL),
-            arxiv_rss_url=get("PAPERBOY_ARXIV_RSS_URL", DEFAULT_ARXIV_RSS_URL),
-        )
-
-    @property
-    def slack_enabled(self) -> bool:
-        """A single-workspace bot token or an OAuth app for many workspaces."""
-        return bool(self.slack_bot_token or self.slack_client_id)
-
-    @property
-    def discord_enabled(self) -> bool:
-        """Discord runs when its bot token is set."""
-        return bool(self.discord_bot_token)
+def _fault(name: str, fault: Fault) -> CheckResult:
+    return CheckResult(name, "fail", fault.detail, fault.fix)
 
 
 # --- configuration ---------------------------------------------------------------------------
 
 
-def load_settings() -> tuple[Settings | None, CheckResult]:
-    """Validate the ``PAPERBOY_*`` settings; the problem names the variable, never its value."""
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"PAPERBOY_{str(error['loc'][0]).upper()}: {error['msg']}" for error in exc.errors()
-        )
-        return None, _fail("configuration", problems, "correct these variables (see .env.example)")
-    if settings.log_level.strip().upper() not in LOG_LEVELS:
-        return settings, _fail(
-            "configuration",
-            "PAPERBOY_LOG_LEVEL is not a log level",
-            f"set it to one of {', '.join(LOG_LEVELS)}",
-        )
+def configuration_check() -> tuple[Settings | None, CheckResult]:
+    """Read the settings every command reads; the problem names the variable, never its value."""
+    settings, problem = read_settings()
+    if problem is not None:
+        return settings, _fail("configuration", problem.removesuffix("."), CONFIGURATION_FIX)
     return settings, _ok("configuration", "settings are valid")
 
 
-def platform_configuration(
-    env: PlatformEnvironment, wanted: Sequence[Platform]
-) -> list[CheckResult]:
+def platform_configuration(settings: Settings, wanted: Sequence[Platform]) -> list[CheckResult]:
     """Catch platform settings that cannot work together, before any token is tried."""
     results: list[CheckResult] = []
-    if "slack" in wanted and not env.slack_enabled:
+    if "slack" in wanted and not settings.slack.enabled:
+        results.append(
+            _fail("slack config", "Slack is wanted but no credentials are set", SLACK_CREDENTIALS)
+        )
+    if "discord" in wanted and not settings.discord.enabled:
+        results.append(
+            _fail("discord config", "Discord is wanted but DISCORD_BOT_TOKEN is not set", TOKEN_FIX)
+        )
+    if settings.slack.enabled:
+        results.append(_slack_configuration(settings.slack))
+    if settings.discord.enabled:
+        results.append(_discord_configuration(settings.discord))
+    elif settings.discord.shard_ids or settings.discord.shard_count:
         results.append(
             _fail(
-                "slack config",
-                "Slack is wanted but no credentials are set",
-                "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and "
-                "SLACK_CLIENT_SECRET (install into many workspaces)",
+                "discord config", "shard settings are set but DISCORD_BOT_TOKEN is not", TOKEN_FIX
             )
         )
-    if "discord" in wanted and not env.discord_enabled:
-        results.append(
-            _fail(
-                "discord config",
-                "Discord is wanted but DISCORD_BOT_TOKEN is not set",
-                "copy the token from the Developer Portal (Bot → Reset Token) "
-                "into DISCORD_BOT_TOKEN",
-            )
-        )
-    if env.slack_enabled:
-        results.append(_slack_configuration(env))
-    if env.discord_enabled or env.discord_shard_ids or env.discord_shard_count:
-        results.append(_discord_configuration(env))
-    if not env.slack_enabled and not env.discord_enabled and not wanted:
+    if not settings.slack.enabled and not settings.discord.enabled and not wanted:
         results.append(
             _skip(
                 "platforms",
@@ -173,52 +112,49 @@ def platform_configuration(
     return results
 
 
-def _slack_configuration(env: PlatformEnvironment) -> CheckResult:
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value().strip() if value is not None else ""
+
+
+def _slack_configuration(slack: SlackSettings) -> CheckResult:
     name = "slack config"
-    if env.slack_bot_token and not env.slack_bot_token.startswith("xoxb-"):
+    bot_token, app_token = _secret(slack.bot_token), _secret(slack.app_token)
+    if bot_token and not bot_token.startswith("xoxb-"):
         return _fail(
             name,
             "SLACK_BOT_TOKEN is not a bot token (those start with xoxb-)",
             "copy the Bot User OAuth Token from the app's OAuth & Permissions page",
         )
-    if env.slack_app_token and not env.slack_app_token.startswith("xapp-"):
+    if app_token and not app_token.startswith("xapp-"):
         return _fail(
             name,
             "SLACK_APP_TOKEN is not an app-level token (those start with xapp-)",
             "create an app-level token with connections:write under Basic Information",
         )
-    if bool(env.slack_client_id) != bool(env.slack_client_secret):
+    if bool(slack.client_id) != bool(_secret(slack.client_secret)):
         return _fail(
             name,
             "only one of SLACK_CLIENT_ID and SLACK_CLIENT_SECRET is set",
             "set both from the app's Basic Information page, or neither",
         )
-    if not env.slack_app_token and not env.slack_signing_secret:
+    if not app_token and not _secret(slack.signing_secret):
         return _fail(
             name,
             "Slack cannot deliver /papers: neither Socket Mode nor HTTP mode is configured",
             "set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode, /slack/events)",
         )
-    mode = "Socket Mode" if env.slack_app_token else "HTTP mode (/slack/events)"
-    install = "OAuth install for many workspaces" if env.slack_client_id else "one workspace"
+    mode = "Socket Mode" if slack.mode is SlackMode.SOCKET else "HTTP mode (/slack/events)"
+    install = "OAuth install for many workspaces" if slack.uses_oauth else "one workspace"
     return _ok(name, f"{mode}, {install}")
 
 
-def _discord_configuration(env: PlatformEnvironment) -> CheckResult:
-    name = "discord config"
-    fix = "set PAPERBOY_DISCORD_SHARD_COUNT=N and PAPERBOY_DISCORD_SHARD_IDS=0,1 (ids below N)"
-    if not env.discord_enabled:
-        return _fail(name, "shard settings are set but DISCORD_BOT_TOKEN is not", fix)
-    if not env.discord_shard_ids and not env.discord_shard_count:
-        return _ok(name, "one process runs every shard")
-    if not env.discord_shard_count.isdigit() or int(env.discord_shard_count) < 1:
-        return _fail(name, "PAPERBOY_DISCORD_SHARD_COUNT is not a positive number", fix)
-    count = int(env.discord_shard_count)
-    ids = [part.strip() for part in env.discord_shard_ids.split(",") if part.strip()]
-    if not all(part.isdigit() and int(part) < count for part in ids):
-        return _fail(name, f"PAPERBOY_DISCORD_SHARD_IDS must be numbers below {count}", fix)
-    shards = ", ".join(ids) if ids else "all"
-    return _ok(name, f"this process runs shard(s) {shards} of {count}")
+def _discord_configuration(discord: DiscordSettings) -> CheckResult:
+    # Shard numbers are validated with the settings (see the configuration check).
+    ids = discord.shard_id_list
+    if discord.shard_count is None:
+        return _ok("discord config", "one process runs every shard")
+    shards = ", ".join(str(i) for i in ids) if ids else "all"
+    return _ok("discord config", f"this process runs shard(s) {shards} of {discord.shard_count}")
 
 
 # --- database --------------------------------------------------------------------------------
@@ -226,41 +162,24 @@ def _discord_configuration(env: PlatformEnvironment) -> CheckResult:
 
 def database_checks(settings: Settings) -> list[CheckResult]:
     """Can the database be reached, and is its schema this version's?"""
-    shown = redact(settings.database_url)
-    fix = "start the database or correct PAPERBOY_DATABASE_URL"
+    unchecked = _skip("migrations", "cannot check without the database")
     sqlite_file = _sqlite_file(settings.database_url)
     if sqlite_file is not None and not sqlite_file.exists():
-        return [
-            _fail("database", f"{sqlite_file} does not exist yet", "run `paperboy db upgrade`"),
-            _skip("migrations", "cannot check without the database"),
-        ]
-    try:
-        engine = make_engine(settings.database_url)
-    except ModuleNotFoundError as exc:
-        driver = exc.name or "the driver"
-        return [
-            _fail("database", f"{driver} is not installed", "pip install 'paperboy[postgres]'"),
-            _skip("migrations", "cannot check without the database"),
-        ]
-    except Exception as exc:
-        return [
-            _fail("database", f"{shown} is not a database URL ({type(exc).__name__})", fix),
-            _skip("migrations", "cannot check without the database"),
-        ]
+        return [_fail("database", f"{sqlite_file} does not exist yet", MIGRATE_FIX), unchecked]
+    engine = engine_or_fault(settings.database_url)
+    if isinstance(engine, Fault):
+        return [_fault("database", engine), unchecked]
     try:
         try:
             problem = schema_problem(engine)
         except Exception as exc:
-            return [
-                _fail("database", f"cannot reach {shown}: {_first_line(exc)}", fix),
-                _skip("migrations", "cannot check without the database"),
-            ]
+            return [_fault("database", unreachable_database(settings.database_url, exc)), unchecked]
     finally:
         engine.dispose()
-    reached = _ok("database", f"reached {shown}")
+    reached = _ok("database", f"reached {redact(settings.database_url)}")
     if problem is None:
         return [reached, _ok("migrations", "the schema is current")]
-    return [reached, _fail("migrations", problem, "run `paperboy db upgrade`")]
+    return [reached, _fail("migrations", problem, MIGRATE_FIX)]
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -271,20 +190,14 @@ def _sqlite_file(url: str) -> Path | None:
     return None if path in ("", ":memory:") else Path(path)
 
 
-def _first_line(exc: BaseException) -> str:
-    cause = getattr(exc, "orig", None) or exc  # the driver's own error, not SQLAlchemy's wrapper
-    lines = str(cause).strip().splitlines()
-    return redact(f"{type(cause).__name__}: {lines[0] if lines else ''}".rstrip(": "))
-
-
 # --- network ---------------------------------------------------------------------------------
 
 
-async def slack_token_check(client: httpx.AsyncClient, env: PlatformEnvironment) -> CheckResult:
+async def slack_token_check(client: httpx.AsyncClient, slack: SlackSettings) -> CheckResult:
     """``auth.test`` with the bot token: is it alive, and for which workspace?"""
     name = "slack token"
-    url = f"{env.slack_api_url.rstrip('/')}/auth.test"
-    headers = {"Authorization": f"Bearer {env.slack_bot_token}"}
+    url = f"{slack.api_base_url}auth.test"
+    headers = {"Authorization": f"Bearer {_secret(slack.bot_token)}"}
     response = await _call(
         client, "POST", url, headers, name=name, hint="check the network or PAPERBOY_SLACK_API_URL"
     )
@@ -304,14 +217,12 @@ async def slack_token_check(client: httpx.AsyncClient, env: PlatformEnvironment)
     return _fail(name, f"auth.test failed ({error})", "try again later, or check status.slack.com")
 
 
-async def discord_token_check(client: httpx.AsyncClient, env: PlatformEnvironment) -> CheckResult:
+async def discord_token_check(client: httpx.AsyncClient, discord: DiscordSettings) -> CheckResult:
     """``GET /users/@me`` with the bot token: is it alive, and which bot is it?"""
     name = "discord token"
-    url = f"{env.discord_api_url.rstrip('/')}/users/@me"
-    headers = {"Authorization": f"Bot {env.discord_bot_token}"}
-    response = await _call(
-        client, "GET", url, headers, name=name, hint="check the network or PAPERBOY_DISCORD_API_URL"
-    )
+    url = f"{discord.api_url}/users/@me"
+    headers = {"Authorization": f"Bot {_secret(discord.bot_token)}"}
+    response = await _call(client, "GET", url, headers, name=name, hint=DISCORD_UNREACHABLE_FIX)
     if isinstance(response, CheckResult):
         return response
     if response.status_code == 200:
@@ -320,7 +231,7 @@ async def discord_token_check(client: httpx.AsyncClient, env: PlatformEnvironmen
         return _fail(
             name,
             "Discord rejected DISCORD_BOT_TOKEN (401)",
-            "reset the token in the Developer Portal (Bot → Reset Token) and set DISCORD_BOT_TOKEN",
+            DISCORD_REJECTED_FIX,
         )
     return _fail(
         name,
@@ -372,24 +283,21 @@ def _json_object(response: httpx.Response) -> dict[str, object]:
     return body if isinstance(body, dict) else {}
 
 
-async def network_checks(
-    client: httpx.AsyncClient, settings: Settings | None, env: PlatformEnvironment
-) -> list[CheckResult]:
+async def network_checks(client: httpx.AsyncClient, settings: Settings) -> list[CheckResult]:
     """Platform tokens and source reachability, all at once."""
     checks: list[Awaitable[CheckResult]] = []
-    if env.slack_bot_token:
-        checks.append(slack_token_check(client, env))
-    elif env.slack_client_id:
+    if _secret(settings.slack.bot_token) and not settings.slack.uses_oauth:
+        checks.append(slack_token_check(client, settings.slack))
+    elif settings.slack.uses_oauth:
         checks.append(
             _skip_async("slack token", "OAuth install: tokens live in the database, not checked")
         )
-    if env.discord_bot_token:
-        checks.append(discord_token_check(client, env))
-    if settings is not None:
-        hf = f"{settings.hf_url.rstrip('/')}/api/daily_papers?limit=1"
-        checks.append(source_check(client, "hugging face", hf, "PAPERBOY_HF_URL", "["))
-    api = f"{env.arxiv_api_url}?search_query=cat:cs.LG&max_results=1"
-    rss = f"{env.arxiv_rss_url.rstrip('/')}/cs.LG"
+    if settings.discord.enabled:
+        checks.append(discord_token_check(client, settings.discord))
+    hf = f"{settings.hf_url.rstrip('/')}/api/daily_papers?limit=1"
+    checks.append(source_check(client, "hugging face", hf, "PAPERBOY_HF_URL", "["))
+    api = f"{settings.arxiv.api_url}?search_query=cat:cs.LG&max_results=1"
+    rss = f"{settings.arxiv.rss_url.rstrip('/')}/cs.LG"
     checks.append(source_check(client, "arxiv api", api, "PAPERBOY_ARXIV_API_URL", "<feed"))
     checks.append(source_check(client, "arxiv rss", rss, "PAPERBOY_ARXIV_RSS_URL", "<rss"))
     return list(await asyncio.gather(*checks))
@@ -409,25 +317,24 @@ def _default_client() -> httpx.AsyncClient:
 
 
 def diagnose(
-    environ: Mapping[str, str],
     *,
     offline: bool = False,
     wanted: Sequence[Platform] = (),
     make_client: ClientFactory = _default_client,
 ) -> list[CheckResult]:
     """Every check, in the order an operator fixes things."""
-    settings, configuration = load_settings()
-    env = PlatformEnvironment.from_environ(environ)
-    results = [configuration, *platform_configuration(env, wanted)]
-    if settings is not None:
-        results += database_checks(settings)
+    settings, configuration = configuration_check()
+    if settings is None:
+        return [configuration, _skip("everything else", "fix the configuration first")]
+    results = [configuration, *platform_configuration(settings, wanted)]
+    results += database_checks(settings)
     if offline:
         results.append(_skip("network", "platform tokens and sources not checked (--offline)"))
         return results
 
     async def run() -> list[CheckResult]:
         async with make_client() as client:
-            return await network_checks(client, settings, env)
+            return await network_checks(client, settings)
 
     return results + asyncio.run(run())
 
@@ -450,11 +357,15 @@ def doctor(
             typer.echo(f"Error: --adapter {name}: use console, slack or discord.", err=True)
             raise typer.Exit(1)
         wanted.append(_PLATFORMS[name])
+    settings, _ = read_settings()
     try:
-        configure_logging(os.environ.get("PAPERBOY_LOG_LEVEL", "WARNING"))
+        if settings is None:
+            configure_logging("WARNING")
+        else:
+            configure_logging(settings.log_level, settings.log_format)
     except ValueError:
         configure_logging("WARNING")  # the configuration check reports the bad level
-    results = diagnose(os.environ, offline=offline, wanted=wanted, make_client=_default_client)
+    results = diagnose(offline=offline, wanted=wanted, make_client=_default_client)
     for result in results:
         typer.echo(result.render())
     failures = sum(result.status == "fail" for result in results)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from adapters.cli.support import EXIT_USER_ERROR, _settings, run_guarded
-from adapters.composition import open_app, open_library
+from adapters.composition import open_library
 from bot.chat import ChannelRef
 from bot.commands.render import render_digest, render_results
 from bot.digests.build import Topic, build_digest
@@ -106,12 +105,10 @@ def digest(
         typer.echo(render_digest(result))
 
     def for_channel(ref: ChannelRef) -> None:
-        from adapters.cli.channels import print_reply
-        from bot.chat import Caller
+        from adapters.cli.channels import print_reply, run_in_channel
 
-        with open_app(settings) as built:
-            text = "digest" if post else "digest preview"
-            reply = asyncio.run(built.commands.handle(ref, text, Caller(user_id="cli")))
+        text = "digest" if post else "digest preview"
+        reply = run_in_channel(settings, ref, text, post=post)
         print_reply(ref, reply)
         if reply.is_error:
             raise typer.Exit(EXIT_USER_ERROR)

@@ -1,6 +1,40 @@
-"""Discord: ``/papers`` slash commands, digests as embeds, feedback buttons (discord.py)."""
+"""Discord: ``/papers`` slash commands, digests as embeds, feedback buttons (discord.py).
 
-from adapters.discord.runtime import DiscordRuntime, build_runtime
-from adapters.discord.settings import DiscordSettings, load_discord_settings
+Names are loaded on first use (PEP 562), so reading :class:`DiscordSettings` (part of
+:class:`adapters.settings.Settings`) never imports discord.py.
+"""
 
-__all__ = ["DiscordRuntime", "DiscordSettings", "build_runtime", "load_discord_settings"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adapters.discord.runtime import (
+        DiscordPlatform,
+        DiscordRuntime,
+        build_runtime,
+        load_discord_settings,
+    )
+    from adapters.discord.settings import DiscordSettings
+
+_HOMES = {
+    "DiscordPlatform": "adapters.discord.runtime",
+    "DiscordRuntime": "adapters.discord.runtime",
+    "build_runtime": "adapters.discord.runtime",
+    "load_discord_settings": "adapters.discord.runtime",
+    "DiscordSettings": "adapters.discord.settings",
+}
+__all__ = [
+    "DiscordPlatform",
+    "DiscordRuntime",
+    "DiscordSettings",
+    "build_runtime",
+    "load_discord_settings",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'adapters.discord' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

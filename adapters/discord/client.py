@@ -3,6 +3,10 @@
 Intents are the minimum: slash commands and button presses need none, ``guilds`` tells us
 when the bot is removed from a server. Mentions are disabled client-wide, so nothing the bot
 sends can ping, whatever a paper title says.
+
+The client is built before the core (the digest runner posts through it); the runtime hands
+it the ``/papers`` commands and the channel-status sink with :meth:`PaperboyClient.answer`
+before the gateway connects — the order discord.py itself expects for a command tree.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 from typing import Any
 
 import discord
+import discord.http
 from discord import app_commands
 
 from adapters.discord.commands import SORRY, PapersCommands
@@ -26,9 +31,7 @@ CHANNEL_DELETED_REASON = "the channel was deleted"
 class PaperboyClient(discord.AutoShardedClient):
     """Receives interactions and guild events; posts through its REST client."""
 
-    def __init__(
-        self, settings: DiscordSettings, commands: PapersCommands, status: ChannelStatus
-    ) -> None:
+    def __init__(self, settings: DiscordSettings) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         # Without ids, discord.py runs every shard (asking Discord how many when count is None).
@@ -41,10 +44,24 @@ class PaperboyClient(discord.AutoShardedClient):
             max_ratelimit_timeout=settings.max_ratelimit_wait,
             **shards,
         )
+        self.api_url = settings.api_url
+        self.commands: PapersCommands | None = None
+        self.channel_status: ChannelStatus | None = None
+        self.tree = PapersTree(self)
+
+    def answer(self, commands: PapersCommands, status: ChannelStatus) -> None:
+        """Route ``/papers`` and the feedback buttons to ``commands`` and lost-access events
+        to ``status``; once, before the gateway connects."""
+        if self.commands is not None:
+            raise RuntimeError("this client already answers /papers")
         self.commands = commands
         self.channel_status = status
-        self.tree = PapersTree(self)
         self.tree.add_command(commands.group)
+
+    async def login(self, token: str) -> None:
+        """Log in over REST at ``PAPERBOY_DISCORD_API_URL`` (see :func:`route_rest_calls_to`)."""
+        route_rest_calls_to(self.api_url)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         """Buttons of every digest ever posted keep working after a restart."""
@@ -58,24 +75,48 @@ class PaperboyClient(discord.AutoShardedClient):
             guild = discord.Object(id=guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
-        log.info("discord commands synced", extra={"guild": guild_id or "global"})
+        log.info(
+            "discord commands synced to %s",
+            f"guild {guild_id}" if guild_id else "every guild",
+            extra={"platform": "discord", "workspace_id": str(guild_id or "")},
+        )
         return [command.name for command in synced]
 
     async def feedback_pressed(
         self, interaction: discord.Interaction[Any], paper_id: str, kind: FeedbackKind
     ) -> None:
         """A feedback button was pressed (see :mod:`adapters.discord.feedback`)."""
+        if self.commands is None:  # a posting-only client never connects the gateway
+            return
         await self.commands.feedback_pressed(interaction, paper_id, kind)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Kicked or banned from a server: pause all its channels (the core decides how)."""
-        log.warning("discord guild removed", extra={"guild": guild.id})
-        await self.channel_status.pause_workspace("discord", str(guild.id), REMOVED_REASON)
+        log.warning(
+            "discord guild removed", extra={"platform": "discord", "workspace_id": str(guild.id)}
+        )
+        if self.channel_status is not None:
+            await self.channel_status.pause_workspace("discord", str(guild.id), REMOVED_REASON)
 
     async def on_guild_channel_delete(self, channel: discord.abc.GuildChannel) -> None:
         """A deleted channel will never take a digest again: pause it before the next post."""
         ref = ChannelRef("discord", str(channel.id), str(channel.guild.id), channel.name)
-        await self.channel_status.pause_channel(ref, CHANNEL_DELETED_REASON)
+        if self.channel_status is not None:
+            await self.channel_status.pause_channel(ref, CHANNEL_DELETED_REASON)
+
+
+def route_rest_calls_to(api_url: str) -> None:
+    """Send every discord.py REST call (and interaction follow-up) to ``api_url``.
+
+    discord.py has no per-client base URL: every request builds its URL from the class
+    attribute ``discord.http.Route.BASE`` (a ``ClassVar``; ``HTTPClient`` takes a proxy but no
+    base), see https://github.com/Rapptz/discord.py/blob/master/discord/http.py. So this is
+    the one place Paperboy changes it, process-wide, right before logging in. One process
+    serves one Discord API (``PAPERBOY_DISCORD_API_URL``: a local fake in tests, a rate-limit
+    proxy for large fleets), so the global is never contended; the default leaves it alone.
+    """
+    if api_url != discord.http.Route.BASE:
+        discord.http.Route.BASE = api_url
 
 
 class PapersTree(app_commands.CommandTree[PaperboyClient]):

@@ -174,7 +174,7 @@ class PapersCommands:
             reply = await self._handler.handle(channel, text, caller)
         except Exception:
             log.exception(
-                "discord command failed", extra={"channel": str(channel), "verb": verb.name}
+                "discord command failed", extra={**channel.log_fields(), "verb": verb.name}
             )
             reply = Reply(text=SORRY, is_error=True)
         searched = verb.argument is not None and verb.argument.suggest is Suggest.SEARCHES
@@ -213,7 +213,7 @@ class PapersCommands:
         try:
             reply = await self._handler.feedback(channel, paper_id, kind, caller)
         except Exception:
-            log.exception("discord feedback failed", extra={"channel": str(channel)})
+            log.exception("discord feedback failed", extra=channel.log_fields())
             reply = Reply(text=SORRY, is_error=True)
         await self.send_reply(interaction, reply)
 

@@ -128,7 +128,7 @@ class DiscordChatAdapter:
             return TransientPostError(f"Discord answered HTTP {exc.status}")
         log.error(
             "discord rejected a digest post",
-            extra={"channel": str(channel), "status": exc.status, "code": exc.code},
+            extra={**channel.log_fields(), "status": exc.status, "code": exc.code},
         )
         return PostError(f"Discord rejected the post (HTTP {exc.status}, code {exc.code})")
 

@@ -1,8 +1,10 @@
-"""``paperboy serve``'s Discord platform: log in, sync commands, hold the gateway shards.
+"""Discord for Paperboy: the REST poster first, then (for serve) commands and gateway shards.
 
-``PAPERBOY_DISCORD_API_URL`` redirects every REST call (and the interaction follow-ups)
-through ``discord.http.Route.BASE`` — a class attribute, so it applies process-wide; tests
-point it at a local fake, large fleets at a rate-limit proxy.
+:class:`DiscordPlatform` is what the composition root builds before the digest runner: the
+client and the :class:`DiscordChatAdapter` posting through it over REST — all ``paperboy
+digest --post`` needs (:meth:`DiscordPlatform.posting` logs in, no gateway). For ``serve``,
+:meth:`DiscordPlatform.runtime` hands the client the core's command handler; entering the
+runtime logs in, syncs commands if asked and connects the shards.
 """
 
 from __future__ import annotations
@@ -10,30 +12,97 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from types import TracebackType
 
-import discord.http
+import aiohttp
+import discord
 from aiohttp import web
 
 from adapters.discord.client import PaperboyClient
 from adapters.discord.commands import PapersCommands
 from adapters.discord.posting import ChannelPacer, DiscordChatAdapter
-from adapters.discord.settings import DiscordSettings
+from adapters.discord.settings import REJECTED_FIX, UNREACHABLE_FIX, DiscordSettings
+from adapters.settings import load_settings
 from bot.chat import ChannelStatus, CommandHandler
+from bot.errors import UserError
 
 log = logging.getLogger("paperboy.discord")
 STOP_TIMEOUT = 10.0
 
 
-class DiscordRuntime:
-    """One Discord platform: a REST login, optional command sync, optional gateway shards."""
+def check_manage_permission(settings: DiscordSettings) -> None:
+    """``PAPERBOY_DISCORD_MANAGE_PERMISSION`` must name a Discord permission flag."""
+    if settings.manage_permission not in discord.Permissions.VALID_FLAGS:
+        raise UserError(
+            f"Discord settings are invalid: PAPERBOY_DISCORD_MANAGE_PERMISSION "
+            f"'{settings.manage_permission}' is not a Discord permission "
+            "(e.g. manage_channels, manage_guild, administrator)."
+        )
+
+
+def load_discord_settings() -> DiscordSettings:
+    """The Discord part of the settings, checked for what running Discord needs."""
+    settings = load_settings().discord
+    settings.token()
+    check_manage_permission(settings)
+    return settings
+
+
+async def log_in(client: discord.Client, settings: DiscordSettings) -> None:
+    """Log in over REST; an unreachable API or a rejected token is a one-line ``UserError``."""
+    try:
+        await client.login(settings.token())
+    except discord.LoginFailure:
+        raise UserError(f"Discord rejected DISCORD_BOT_TOKEN: {REJECTED_FIX}.") from None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise UserError(
+            f"Cannot reach Discord at {settings.api_url} ({type(exc).__name__}): {UNREACHABLE_FIX}."
+        ) from None
+
+
+class DiscordPlatform:
+    """Discord's client and digest poster; :meth:`runtime` adds commands and the gateway."""
 
     name = "discord"
 
-    def __init__(self, settings: DiscordSettings, client: PaperboyClient) -> None:
+    def __init__(self, settings: DiscordSettings) -> None:
+        settings.token()  # fail fast, naming the variable
+        self.settings = settings
+        self.client = PaperboyClient(settings)
+        self.adapter = DiscordChatAdapter(self.client, ChannelPacer(settings.post_interval))
+
+    @contextlib.asynccontextmanager
+    async def posting(self) -> AsyncIterator[None]:
+        """Log in over REST (no gateway) for as long as posts are made, then close."""
+        try:
+            await log_in(self.client, self.settings)
+            yield
+        finally:
+            await close(self.client)
+
+    def runtime(self, handler: CommandHandler, status: ChannelStatus) -> DiscordRuntime:
+        """The runtime answering ``/papers`` through ``handler``."""
+        check_manage_permission(self.settings)
+        commands = PapersCommands(handler, manage_permission=self.settings.manage_permission)
+        self.client.answer(commands, status)
+        return DiscordRuntime(self.settings, self.client, self.adapter)
+
+
+class DiscordRuntime:
+    """One Discord platform: a REST login, optional command sync, optional gateway shards.
+
+    An async context manager: entering starts, leaving stops.
+    """
+
+    name = "discord"
+
+    def __init__(
+        self, settings: DiscordSettings, client: PaperboyClient, adapter: DiscordChatAdapter
+    ) -> None:
         self.settings = settings
         self.client = client
-        self.adapter = DiscordChatAdapter(client, ChannelPacer(settings.post_interval))
+        self.adapter = adapter
         self._gateway: asyncio.Task[None] | None = None
         self._started = False
 
@@ -47,28 +116,56 @@ class DiscordRuntime:
         With ``PAPERBOY_DISCORD_GATEWAY=false`` the process only posts digests (any replica
         may); exactly one set of processes should hold each shard.
         """
-        discord.http.Route.BASE = self.settings.api_url
         self._started = True
-        await self.client.login(self.settings.token())
-        if self.settings.dev_guild is not None:
-            await self.client.sync_commands(self.settings.dev_guild)
-        if self.settings.sync_commands:
-            await self.client.sync_commands(None)
+        try:
+            await log_in(self.client, self.settings)
+            if self.settings.dev_guild is not None:
+                await self.client.sync_commands(self.settings.dev_guild)
+            if self.settings.sync_commands:
+                await self.client.sync_commands(None)
+        except BaseException:
+            await self.stop()
+            raise
         if self.settings.gateway:
-            self._gateway = asyncio.create_task(self.client.connect(reconnect=True))
+            self._gateway = asyncio.create_task(
+                self.client.connect(reconnect=True), name="discord-gateway"
+            )
             self._gateway.add_done_callback(_report_gateway_end)
 
     async def stop(self) -> None:
         """Close the gateway and the HTTP session (nothing to do if never started)."""
         if not self._started:
-            # discord.py's AutoShardedClient.close() fails before its first login.
             return
         self._started = False
-        await self.client.close()
+        await close(self.client)
         if self._gateway is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._gateway, STOP_TIMEOUT)
-            self._gateway = None
+            gateway, self._gateway = self._gateway, None
+            try:
+                await asyncio.wait_for(gateway, STOP_TIMEOUT)
+            except TimeoutError:
+                log.warning("the discord gateway did not close in %ss; abandoned", STOP_TIMEOUT)
+            except Exception:  # already reported by _report_gateway_end
+                pass
+
+    async def __aenter__(self) -> DiscordRuntime:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+async def close(client: discord.Client) -> None:
+    """Close the client's gateway and HTTP session, even after a login that failed."""
+    # AutoShardedClient.close() needs the queue login() creates first; a login cancelled
+    # before it got that far opened nothing.
+    with contextlib.suppress(AttributeError):
+        await client.close()
 
 
 def _report_gateway_end(task: asyncio.Task[None]) -> None:
@@ -79,7 +176,5 @@ def _report_gateway_end(task: asyncio.Task[None]) -> None:
 def build_runtime(
     settings: DiscordSettings, handler: CommandHandler, status: ChannelStatus
 ) -> DiscordRuntime:
-    """The Discord runtime for ``paperboy serve``; fails fast when the token is missing."""
-    settings.token()
-    commands = PapersCommands(handler, manage_permission=settings.manage_permission)
-    return DiscordRuntime(settings, PaperboyClient(settings, commands, status))
+    """:class:`DiscordPlatform` and its runtime in one step (tests, one-off tools)."""
+    return DiscordPlatform(settings).runtime(handler, status)

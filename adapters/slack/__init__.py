@@ -1,10 +1,30 @@
 """Slack: slash command, digests in Block Kit, OAuth installs in many workspaces (slack-bolt).
 
-``paperboy serve`` calls :func:`build_runtime` with :class:`SlackSettings` read from the
-environment.
+The composition root reads :class:`SlackSettings` as part of :class:`adapters.settings.Settings`
+and builds the platform with :func:`adapters.slack.runtime.build_platform`. Names are loaded on
+first use (PEP 562), so reading the settings never imports slack-bolt.
 """
 
-from adapters.slack.runtime import SlackRuntime, build_runtime
-from adapters.slack.settings import SlackMode, SlackSettings
+from __future__ import annotations
 
-__all__ = ["SlackMode", "SlackRuntime", "SlackSettings", "build_runtime"]
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from adapters.slack.runtime import SlackPlatform, SlackRuntime, build_runtime
+    from adapters.slack.settings import SlackMode, SlackSettings
+
+_HOMES = {
+    "SlackPlatform": "adapters.slack.runtime",
+    "SlackRuntime": "adapters.slack.runtime",
+    "build_runtime": "adapters.slack.runtime",
+    "SlackMode": "adapters.slack.settings",
+    "SlackSettings": "adapters.slack.settings",
+}
+__all__ = ["SlackMode", "SlackPlatform", "SlackRuntime", "SlackSettings", "build_runtime"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'adapters.slack' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

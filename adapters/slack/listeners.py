@@ -138,7 +138,7 @@ def register_listeners(
             reply = await handler.handle(channel, text, caller)
             await send_reply(respond, reply, share_value=text)
         except Exception:
-            log.exception("slack /papers failed", extra={"channel": str(channel)})
+            log.exception("slack /papers failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral")
 
     @app.action(_FEEDBACK_ACTIONS)
@@ -156,7 +156,7 @@ def register_listeners(
             reply = await handler.feedback(channel, paper_id, kind, caller)
             await send_reply(respond, reply, share_value=None)
         except Exception:
-            log.exception("slack feedback failed", extra={"channel": str(channel)})
+            log.exception("slack feedback failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
 
     @app.action(SHARE_ACTION_ID)
@@ -171,13 +171,16 @@ def register_listeners(
             reply = await handler.handle(channel, text, Caller(user_id=user_id))
             await share_reply(respond, reply, shared_by=mention(user_id))
         except Exception:
-            log.exception("slack share failed", extra={"channel": str(channel)})
+            log.exception("slack share failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
 
     async def lose_workspace(body: dict[str, Any], reason: str) -> None:
         team_id = str(body.get("team_id") or "")
         enterprise_id = body.get("enterprise_id")
-        log.warning("slack workspace lost", extra={"team_id": team_id, "reason": reason})
+        log.warning(
+            "slack workspace lost",
+            extra={"platform": "slack", "workspace_id": team_id, "reason": reason},
+        )
         if installation_store is not None:
             await installation_store.async_delete_all(enterprise_id=enterprise_id, team_id=team_id)
         await status.pause_workspace("slack", team_id, reason)

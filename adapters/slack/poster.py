@@ -117,7 +117,7 @@ class SlackChatAdapter:
         try:
             token = await self._bot_token(channel.workspace_id)
         except Exception as error:  # the installation store (our database) is unreachable
-            log.exception("slack token lookup failed", extra={"channel": str(channel)})
+            log.exception("slack token lookup failed", extra=channel.log_fields())
             raise TransientPostError("could not read the Slack installation") from error
         if not token:
             raise WorkspaceUnavailable("Paperboy is not installed in this workspace.")
@@ -147,7 +147,7 @@ class SlackChatAdapter:
                 # a re-post of the whole digest.
                 log.warning(
                     "slack digest thread part failed",
-                    extra={"channel": str(channel), "part": part, "reason": error.reason},
+                    extra={**channel.log_fields(), "part": part, "reason": error.reason},
                 )
                 break
             first_ts = first_ts or ts
@@ -203,7 +203,7 @@ class SlackChatAdapter:
             # A payload Slack will never accept: log it and fall back to plain text.
             log.error(
                 "slack rejected digest blocks; posting plain text",
-                extra={"channel": str(channel), "error": error_code(error)},
+                extra={**channel.log_fields(), "error": error_code(error)},
             )
             try:
                 response = await self._client.chat_postMessage(**kwargs)
@@ -226,7 +226,7 @@ class SlackChatAdapter:
             )
         except SlackApiError as error:
             if error_code(error) == "missing_scope":
-                log.warning("slack history not readable", extra={"channel": str(channel)})
+                log.warning("slack history not readable", extra=channel.log_fields())
                 return None
             raise classify(error) from error
         except Exception as error:
@@ -256,7 +256,7 @@ class SlackChatAdapter:
         self._reported.add(key)
         log.warning(
             "slack channel unavailable",
-            extra={"channel": str(channel), "reason": error.reason},
+            extra={**channel.log_fields(), "reason": error.reason},
         )
         if isinstance(error, WorkspaceUnavailable):
             return  # no token left to send a DM with
@@ -276,5 +276,5 @@ class SlackChatAdapter:
         except Exception as dm_error:  # a failed courtesy DM must not hide the real error
             log.warning(
                 "slack installer DM failed",
-                extra={"channel": str(channel), "error": type(dm_error).__name__},
+                extra={**channel.log_fields(), "error": type(dm_error).__name__},
             )

@@ -1,14 +1,20 @@
-"""Builds the Slack side of ``paperboy serve``: the Bolt app, its routes, its connection.
+"""Builds the Slack side of Paperboy: the digest poster first, then (for serve) the Bolt app.
 
-One :class:`AsyncWebClient` (base URL ``PAPERBOY_SLACK_API_URL``, our bounded retry handler)
-is the app's client; Bolt copies its base URL and retry handlers into every per-request client
-and the OAuth flow uses it for ``oauth.v2.access``, so every Web API call goes to one place.
+:class:`SlackPlatform` is what the composition root builds before the digest runner: one
+:class:`AsyncWebClient` (base URL ``PAPERBOY_SLACK_API_URL``, our bounded retry handler) and
+the :class:`SlackChatAdapter` posting through it — all ``paperboy digest --post`` needs, no
+Socket Mode and no signing secret. :meth:`SlackPlatform.runtime` then wires the core's command
+handler into a Bolt app for ``serve``; Bolt copies the client's base URL and retry handlers into
+every per-request client and the OAuth flow uses it for ``oauth.v2.access``, so every Web API
+call goes to one place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from types import TracebackType
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -16,16 +22,16 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlalchemy.engine import Engine
 
-from adapters.platform import PlatformRuntime
 from adapters.slack.listeners import register_listeners
 from adapters.slack.poster import SlackChatAdapter
 from adapters.slack.retry import BoundedRetryHandler, Sleep
 from adapters.slack.settings import SlackMode, SlackSettings
-from adapters.slack.stores import DatabaseInstallationStore, DatabaseOAuthStateStore
-from bot.chat import ChannelStatus, ChatAdapter, CommandHandler
+from adapters.slack.signing import signature_problem
+from adapters.slack.stores import SlackStores
+from bot.chat import ChannelStatus, CommandHandler
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +42,115 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 API_TIMEOUT_SECONDS = 10
 
 
+class SlackPlatform:
+    """Slack's Web API client and digest poster; :meth:`runtime` adds the Bolt app for serve.
+
+    ``stores`` (installations and OAuth states in our database) are needed when the app
+    installs into many workspaces (``SLACK_CLIENT_ID``); ``retry_sleep`` replaces the retry
+    handler's sleep (tests only).
+    """
+
+    name = "slack"
+
+    def __init__(
+        self,
+        settings: SlackSettings,
+        stores: SlackStores | None,
+        *,
+        retry_sleep: Sleep | None = None,
+    ) -> None:
+        if settings.uses_oauth and stores is None:
+            raise ValueError("an OAuth Slack app needs its installation and OAuth-state stores")
+        # slack_sdk logs response bodies at DEBUG, and oauth.v2.access answers carry tokens.
+        sdk_logger = logging.getLogger("slack_sdk")
+        if sdk_logger.getEffectiveLevel() < logging.INFO:
+            sdk_logger.setLevel(logging.INFO)
+        self.settings = settings
+        self.stores = stores if settings.uses_oauth else None
+        retry = (
+            BoundedRetryHandler() if retry_sleep is None else BoundedRetryHandler(sleep=retry_sleep)
+        )
+        self._bot_token = None if settings.uses_oauth else settings.bot_token
+        self.client = AsyncWebClient(
+            token=self._bot_token.get_secret_value() if self._bot_token else None,
+            base_url=settings.api_base_url,
+            timeout=API_TIMEOUT_SECONDS,
+            retry_handlers=[retry],
+        )
+        self.adapter = (
+            SlackChatAdapter(self.client, self._token_for, self._installer_of)
+            if retry_sleep is None
+            else SlackChatAdapter(
+                self.client, self._token_for, self._installer_of, sleep=retry_sleep
+            )
+        )
+
+    async def _token_for(self, workspace_id: str) -> str | None:
+        if self.stores is None:
+            return self._bot_token.get_secret_value() if self._bot_token else None
+        found = await self.stores.installations.async_find_bot(
+            enterprise_id=None, team_id=workspace_id
+        )
+        return found.bot_token if found is not None else None
+
+    async def _installer_of(self, workspace_id: str) -> str | None:
+        if self.stores is None:
+            return None
+        found = await self.stores.installations.async_find_installation(
+            enterprise_id=None, team_id=workspace_id
+        )
+        return found.user_id if found is not None else None
+
+    @contextlib.asynccontextmanager
+    async def posting(self) -> AsyncIterator[None]:
+        """Nothing to open: slack_sdk opens an HTTP session per call."""
+        yield
+
+    def runtime(self, handler: CommandHandler, status: ChannelStatus) -> SlackRuntime:
+        """The Bolt app answering ``/papers`` through ``handler``; a friendly ``UserError``
+        naming the missing variable when Slack cannot receive commands as configured."""
+        self.settings.check()
+        signing = self.settings.signing_secret
+        oauth_settings: AsyncOAuthSettings | None = None
+        installations = self.stores.installations if self.stores is not None else None
+        if self.stores is not None:
+            assert self.settings.client_id and self.settings.client_secret  # check() did
+            oauth_settings = AsyncOAuthSettings(
+                client_id=self.settings.client_id,
+                client_secret=self.settings.client_secret.get_secret_value(),
+                scopes=list(BOT_SCOPES),
+                install_path=INSTALL_PATH,
+                redirect_uri_path=REDIRECT_PATH,
+                installation_store=installations,
+                installation_store_bot_only=True,
+                state_store=self.stores.states,
+            )
+        app = AsyncApp(
+            client=self.client,
+            signing_secret=signing.get_secret_value() if signing else "",
+            oauth_settings=oauth_settings,
+            installation_store=installations,
+            installation_store_bot_only=True if installations else None,
+            process_before_response=False,
+            request_verification_enabled=True,
+        )
+        register_listeners(app, handler, status, installations)
+        return SlackRuntime(self.settings, app, self.adapter)
+
+
 class SlackRuntime:
-    """The running Slack platform: adapter for digests, routes for HTTP mode, Socket Mode link."""
+    """The running Slack platform: routes for HTTP mode, the Socket Mode link.
+
+    An async context manager: entering connects Socket Mode (HTTP mode has nothing to open),
+    leaving closes it.
+    """
 
     name = "slack"
 
     def __init__(self, settings: SlackSettings, app: AsyncApp, adapter: SlackChatAdapter) -> None:
         self.settings = settings
         self.app = app
-        self.adapter: ChatAdapter = adapter
+        self.adapter = adapter
         self._socket: AsyncSocketModeHandler | None = None
 
     def http_routes(self) -> Sequence[web.RouteDef]:
@@ -58,8 +164,22 @@ class SlackRuntime:
         return routes
 
     async def _events(self, request: web.Request) -> web.Response:
-        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(bolt_response)
+        """Slack's events and commands: the signature is checked on the raw body first, so
+        nobody but Slack gets as far as Bolt's parsing; refusals are one WARNING line."""
+        body = await request.read()
+        secret = self.settings.signing_secret
+        problem = signature_problem(
+            secret.get_secret_value() if secret else "", body, request.headers
+        )
+        if problem is not None:
+            return _refuse(request, 401, problem)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=body.decode("utf-8"), query=request.query_string, headers=dict(request.headers)
+            )
+        except ValueError as exc:  # signed, but not UTF-8 or not the JSON it claims to be
+            return _refuse(request, 400, f"malformed body ({type(exc).__name__})")
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     def _flow(self) -> AsyncOAuthFlow:
         flow = self.app.oauth_flow
@@ -75,91 +195,63 @@ class SlackRuntime:
         return await to_aiohttp_response(bolt_response)
 
     async def start(self) -> None:
-        """Open the Socket Mode connection (HTTP mode has nothing to start)."""
+        """Open the Socket Mode connection (HTTP mode has nothing to start).
+
+        slack_sdk retries an unreachable Slack forever; cancelling this call (serve does on
+        SIGTERM) stops the attempts and closes what was opened.
+        """
         if self.settings.mode is not SlackMode.SOCKET or self._socket is not None:
             return
         app_token = self.settings.app_token
         assert app_token is not None  # SlackSettings.check() guarantees it in socket mode
         self._socket = AsyncSocketModeHandler(self.app, app_token.get_secret_value())
-        await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
-        log.info("slack socket mode connected")
+        try:
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("slack socket mode connected", extra={"platform": "slack"})
 
     async def stop(self) -> None:
         """Close the Socket Mode connection and its HTTP session."""
         if self._socket is not None:
-            await self._socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
-            self._socket = None
+            socket, self._socket = self._socket, None
+            await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
+
+    async def __aenter__(self) -> SlackRuntime:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+
+def _refuse(request: web.Request, status: int, reason: str) -> web.Response:
+    log.warning(
+        "slack request refused: %s",
+        reason,
+        extra={
+            "platform": "slack",
+            "path": request.path,
+            "remote": request.remote,
+            "status": status,
+        },
+    )
+    return web.json_response({"error": "invalid request"}, status=status)
 
 
 def build_runtime(
     settings: SlackSettings,
     handler: CommandHandler,
     status: ChannelStatus,
-    engine: Engine,
+    stores: SlackStores | None = None,
     *,
     retry_sleep: Sleep | None = None,
-) -> PlatformRuntime:
-    """The Slack runtime for ``serve``; raises a friendly ``UserError`` if misconfigured.
-
-    ``retry_sleep`` replaces the retry handler's sleep (tests only).
-    """
-    settings.check()
-    # slack_sdk logs response bodies at DEBUG, and oauth.v2.access answers carry tokens.
-    sdk_logger = logging.getLogger("slack_sdk")
-    if sdk_logger.getEffectiveLevel() < logging.INFO:
-        sdk_logger.setLevel(logging.INFO)
-    retry = BoundedRetryHandler() if retry_sleep is None else BoundedRetryHandler(sleep=retry_sleep)
-    bot_token = None if settings.uses_oauth or settings.bot_token is None else settings.bot_token
-    client = AsyncWebClient(
-        token=bot_token.get_secret_value() if bot_token else None,
-        base_url=settings.api_base_url,
-        timeout=API_TIMEOUT_SECONDS,
-        retry_handlers=[retry],
-    )
-    signing_secret = settings.signing_secret.get_secret_value() if settings.signing_secret else ""
-    installation_store: DatabaseInstallationStore | None = None
-    oauth_settings: AsyncOAuthSettings | None = None
-    if settings.uses_oauth:
-        assert settings.client_id and settings.client_secret  # check() guarantees both
-        installation_store = DatabaseInstallationStore(engine, settings.client_id)
-        oauth_settings = AsyncOAuthSettings(
-            client_id=settings.client_id,
-            client_secret=settings.client_secret.get_secret_value(),
-            scopes=list(BOT_SCOPES),
-            install_path=INSTALL_PATH,
-            redirect_uri_path=REDIRECT_PATH,
-            installation_store=installation_store,
-            installation_store_bot_only=True,
-            state_store=DatabaseOAuthStateStore(engine),
-        )
-    app = AsyncApp(
-        client=client,
-        signing_secret=signing_secret,
-        oauth_settings=oauth_settings,
-        installation_store=installation_store,
-        installation_store_bot_only=True if installation_store else None,
-        process_before_response=False,
-        request_verification_enabled=True,
-    )
-    register_listeners(app, handler, status, installation_store)
-
-    async def token_for(workspace_id: str) -> str | None:
-        if installation_store is None:
-            return bot_token.get_secret_value() if bot_token else None
-        bot = await installation_store.async_find_bot(enterprise_id=None, team_id=workspace_id)
-        return bot.bot_token if bot is not None else None
-
-    async def installer_of(workspace_id: str) -> str | None:
-        if installation_store is None:
-            return None
-        found = await installation_store.async_find_installation(
-            enterprise_id=None, team_id=workspace_id
-        )
-        return found.user_id if found is not None else None
-
-    adapter = (
-        SlackChatAdapter(client, token_for, installer_of)
-        if retry_sleep is None
-        else SlackChatAdapter(client, token_for, installer_of, sleep=retry_sleep)
-    )
-    return SlackRuntime(settings, app, adapter)
+) -> SlackRuntime:
+    """:class:`SlackPlatform` and its runtime in one step (tests, one-off tools)."""
+    return SlackPlatform(settings, stores, retry_sleep=retry_sleep).runtime(handler, status)

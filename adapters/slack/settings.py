@@ -10,6 +10,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import UserError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+CREDENTIALS_FIX = (
+    "set SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+    "(install into many workspaces)"
+)
 
 
 class SlackMode(StrEnum):
@@ -44,8 +48,12 @@ class SlackSettings(BaseSettings):
 
     @property
     def enabled(self) -> bool:
-        """Whether the operator configured Slack at all (any token or client id is set)."""
-        return bool(self.bot_token or self.app_token or self.client_id or self.client_secret)
+        """Whether Slack is configured: a bot token (one workspace) or an OAuth app (many).
+
+        This is what bare ``paperboy serve`` and ``paperboy digest --post`` go by; an app
+        token alone posts nowhere.
+        """
+        return bool(self.bot_token or self.uses_oauth)
 
     @property
     def mode(self) -> SlackMode:

@@ -2,7 +2,8 @@
 
 slack_sdk ships SQLAlchemy stores, but they create their own tables (outside our Alembic
 history) and the async one needs an async engine; these thin adapters keep the schema in our
-migrations and run the (short) queries in a worker thread.
+migrations and run the (short) queries in a worker thread. The composition root builds them on
+its :class:`~storage.slack_repository.SqlSlackRepository`; no engine reaches the Slack side.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,9 +20,8 @@ from slack_sdk.oauth.installation_store.async_installation_store import AsyncIns
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.installation_store.models.installation import Installation
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
-from sqlalchemy.engine import Engine
 
-from storage import slack_repository
+from storage.slack_repository import SqlSlackRepository
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -47,8 +48,8 @@ def installation_from_json(data: dict[str, Any]) -> Installation:
 class DatabaseInstallationStore(AsyncInstallationStore):
     """Installations in ``slack_installations``; any replica finds what another saved."""
 
-    def __init__(self, engine: Engine, client_id: str) -> None:
-        self._engine = engine
+    def __init__(self, repository: SqlSlackRepository, client_id: str) -> None:
+        self._repository = repository
         self._client_id = client_id
 
     @property
@@ -69,15 +70,17 @@ class DatabaseInstallationStore(AsyncInstallationStore):
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )
         await asyncio.to_thread(
-            slack_repository.save_installation,
-            self._engine,
+            self._repository.save_installation,
             **keys,
             user_id=installation.user_id,
             is_enterprise_install=installation.is_enterprise_install,
             installed_at=datetime.fromtimestamp(installation.installed_at, UTC),
             data=installation_to_json(installation),
         )
-        log.info("slack installation saved", extra={"team_id": installation.team_id})
+        log.info(
+            "slack installation saved",
+            extra={"platform": "slack", "workspace_id": installation.team_id},
+        )
 
     async def async_find_installation(
         self,
@@ -88,8 +91,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         data = await asyncio.to_thread(
-            slack_repository.find_installation,
-            self._engine,
+            self._repository.find_installation,
             **self._keys(enterprise_id, team_id, is_enterprise_install),
             user_id=user_id,
         )
@@ -115,8 +117,7 @@ class DatabaseInstallationStore(AsyncInstallationStore):
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
         await asyncio.to_thread(
-            slack_repository.delete_installations,
-            self._engine,
+            self._repository.delete_installations,
             **self._keys(enterprise_id, team_id, False),
             user_id=user_id,
         )
@@ -133,9 +134,13 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
     """OAuth ``state`` values in ``slack_oauth_states``: issued on one replica, consumed on any."""
 
     def __init__(
-        self, engine: Engine, *, expiration_seconds: int = 600, clock: Clock = _utcnow
+        self,
+        repository: SqlSlackRepository,
+        *,
+        expiration_seconds: int = 600,
+        clock: Clock = _utcnow,
     ) -> None:
-        self._engine = engine
+        self._repository = repository
         self._expiration = timedelta(seconds=expiration_seconds)
         self._clock = clock
 
@@ -146,10 +151,24 @@ class DatabaseOAuthStateStore(AsyncOAuthStateStore):
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
         state = secrets.token_urlsafe(32)
         expires_at = self._clock() + self._expiration
-        await asyncio.to_thread(slack_repository.issue_oauth_state, self._engine, state, expires_at)
+        await asyncio.to_thread(self._repository.issue_oauth_state, state, expires_at)
         return state
 
     async def async_consume(self, state: str) -> bool:
-        return await asyncio.to_thread(
-            slack_repository.consume_oauth_state, self._engine, state, self._clock()
+        return await asyncio.to_thread(self._repository.consume_oauth_state, state, self._clock())
+
+
+@dataclass(frozen=True)
+class SlackStores:
+    """What a multi-workspace (OAuth) Slack app keeps in our database, built by the
+    composition root from one :class:`~storage.slack_repository.SqlSlackRepository`."""
+
+    installations: DatabaseInstallationStore
+    states: DatabaseOAuthStateStore
+
+    @classmethod
+    def on(cls, repository: SqlSlackRepository, client_id: str) -> SlackStores:
+        """Both stores on ``repository``, installations keyed by the app's ``client_id``."""
+        return cls(
+            DatabaseInstallationStore(repository, client_id), DatabaseOAuthStateStore(repository)
         )

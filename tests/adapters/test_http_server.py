@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,8 +14,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from adapters.http_server import bound_port, build_http_app, start_http_server
+from bot.errors import UserError
 from bot.metrics import DIGESTS
-from storage.database import make_engine
+from storage.database import make_engine, upgrade
 
 
 @asynccontextmanager
@@ -120,7 +122,21 @@ async def test_platform_routes_share_the_listener(engine: Engine) -> None:
 async def test_a_busy_port_fails_to_start_and_releases_everything(engine: Engine) -> None:
     first = await start_http_server(build_http_app(engine=engine), "127.0.0.1", 0)
     try:
-        with pytest.raises(OSError):
-            await start_http_server(build_http_app(engine=engine), "127.0.0.1", bound_port(first))
+        port = bound_port(first)
+        with pytest.raises(UserError, match=f"cannot listen on 127.0.0.1:{port}"):
+            await start_http_server(build_http_app(engine=engine), "127.0.0.1", port)
     finally:
         await first.cleanup()
+
+
+@pytest.mark.anyio
+async def test_readiness_probes_do_not_log_alembic_lines(
+    engine: Engine, empty_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    async with serving(build_http_app(engine=engine)) as client:
+        for _ in range(3):
+            assert (await client.get("/readyz")).status_code == 200
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
+    upgrade(empty_engine)  # a real migration still says what it runs
+    assert any("Running upgrade" in r.getMessage() for r in caplog.records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import logging
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from adapters.logging_setup import LogFormat, configure_logging, redact
+from bot.chat import ChannelRef
+from tests.deploy.conftest import ROOT
 
 SLACK_BOT = "xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx"
 DISCORD_BOT = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -145,3 +148,50 @@ def test_level_filters_and_bad_settings_are_named(stream: io.StringIO) -> None:
 )
 def test_redact_keeps_ordinary_text(dirty: str, clean: str) -> None:
     assert redact(dirty) == clean
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_every_extra_field_reaches_the_line_context_first_and_scrubbed(
+    stream: io.StringIO, fmt: LogFormat
+) -> None:
+    configure_logging("INFO", fmt, stream=stream, environ={})
+    channel = ChannelRef("slack", "C42", "T01")
+    logging.getLogger("paperboy.slack").warning(
+        "post failed",
+        extra={
+            "reason": f"token {SLACK_BOT} was revoked",
+            "status": 403,
+            **channel.log_fields(),
+            "verb": "digest",
+        },
+    )
+    [line] = lines(stream)
+    assert SLACK_BOT not in line
+    if fmt == "json":
+        event = json.loads(line)
+        assert list(event)[4:] == [
+            "platform", "workspace_id", "channel_id", "reason", "status", "verb"
+        ]  # fmt: skip
+        assert event["status"] == 403
+        assert event["reason"] == "token [REDACTED] was revoked"
+    else:
+        assert line.endswith(
+            "post failed platform=slack workspace_id=T01 channel_id=C42 "
+            'reason="token [REDACTED] was revoked" status=403 verb=digest'
+        )
+
+
+def test_log_calls_use_the_shared_context_names() -> None:
+    """``channel``/``team_id``/``guild`` were dropped by the formatter and named the same
+    thing three ways; every ``extra=`` now says platform, workspace_id, channel_id."""
+    retired = {"channel", "team_id", "guild", "team", "guild_id"}
+    offenders = []
+    for package in ("bot", "adapters", "storage"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.keyword) and node.arg == "extra"):
+                    continue
+                if isinstance(node.value, ast.Dict):
+                    keys = {k.value for k in node.value.keys if isinstance(k, ast.Constant)}
+                    offenders += [f"{path.name}: {key}" for key in keys & retired]
+    assert offenders == []

@@ -12,7 +12,6 @@ from sqlalchemy.engine import Engine
 
 from adapters import serve as serve_module
 from adapters.composition import open_app
-from adapters.platforms import configured_platforms
 from adapters.settings import Settings
 from bot.chat import ChannelRef
 from bot.errors import SourceUnavailable
@@ -102,6 +101,8 @@ def test_a_source_that_stays_down_is_recorded_for_empty_digests(db_env: str) -> 
     ],
 )
 def test_bare_serve_runs_the_platforms_that_have_credentials(
-    environ: dict[str, str], expected: list[str]
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], expected: list[str]
 ) -> None:
-    assert configured_platforms(environ) == expected
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert Settings().configured_platforms() == expected

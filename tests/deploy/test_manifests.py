@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from adapters.http_server import bound_port, build_http_app, start_http_server
+from adapters.shutdown import STOP_SECONDS
 from tests.deploy.conftest import (
     DEPLOY,
     K8S,
@@ -97,6 +100,69 @@ def test_the_scaled_deployment_has_two_replicas_probes_and_resource_requests() -
                 for ref in container["envFrom"]
             }
             assert names == {"paperboy-config", "paperboy-secrets"}
+
+
+def test_orchestrators_wait_a_little_longer_than_serve_takes_to_stop() -> None:
+    """SIGTERM → exit within STOP_SECONDS; SIGKILL must not come before."""
+    for workload in workloads():
+        grace = workload["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        assert STOP_SECONDS < grace <= STOP_SECONDS + 10
+    unit = (DEPLOY / "systemd" / "paperboy.service").read_text(encoding="utf-8")
+    [timeout] = re.findall(r"^TimeoutStopSec=(\d+)s$", unit, re.MULTILINE)
+    assert STOP_SECONDS < int(timeout) <= STOP_SECONDS + 10
+
+
+def test_every_pod_gets_minutes_to_start_before_its_liveness_probe_counts() -> None:
+    """Migrations and a long search-index catch-up run before /healthz answers; without a
+    startupProbe the liveness probe would restart the pod in the middle of them."""
+    for workload in workloads():
+        for container in workload["spec"]["template"]["spec"]["containers"]:
+            startup = container["startupProbe"]
+            assert startup["httpGet"]["path"] == "/healthz"
+            assert startup["periodSeconds"] * startup["failureThreshold"] >= 300
+
+
+def unit_settings() -> dict[str, list[str]]:
+    """Every ``Key=value`` of the systemd unit (a key may repeat)."""
+    found: dict[str, list[str]] = {}
+    for line in (DEPLOY / "systemd" / "paperboy.service").read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, value = line.split("=", 1)
+            found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def test_the_unit_runs_sandboxed() -> None:
+    unit = unit_settings()
+    for key, value in {
+        "ProtectSystem": "strict",
+        "ReadWritePaths": "/var/lib/paperboy",
+        "PrivateTmp": "yes",
+        "NoNewPrivileges": "yes",
+        "ProtectHome": "yes",
+        "ProtectKernelTunables": "yes",
+        "ProtectKernelModules": "yes",
+        "ProtectKernelLogs": "yes",
+        "LockPersonality": "yes",
+        "CapabilityBoundingSet": "",
+        "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX",
+    }.items():
+        assert value in unit.get(key, []), key
+    assert "@system-service" in unit["SystemCallFilter"]
+    assert unit["ReadWritePaths"][0].split()[0] == "/var/lib/" + unit["StateDirectory"][0]
+    assert "MemoryDenyWriteExecute" not in unit  # see the comment in the unit
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="needs systemd-analyze")
+def test_systemd_rates_the_unit_ok() -> None:
+    result = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", str(DEPLOY / "systemd/paperboy.service")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    [score] = re.findall(r"Overall exposure level for paperboy\.service: ([\d.]+)", result.stdout)
+    assert float(score) <= 2.0, result.stdout
 
 
 def test_the_service_selects_the_scaled_pods_and_the_discord_gateway_never_scales() -> None:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from adapters.cli import app as cli
 from adapters.cli import doctor as cli_doctor
-from adapters.cli.doctor import PlatformEnvironment, platform_configuration
+from adapters.cli.doctor import configuration_check, platform_configuration
 
 runner = CliRunner()
 SLACK_TOKEN = "xoxb-1111-2222-AbCdEfGhIjKlMnOpQrSt"
@@ -227,23 +227,50 @@ def test_a_wanted_platform_without_credentials_fails(db_env: str) -> None:
             "shard(s) 2, 3 of 4",
         ),
         (
-            {
-                "DISCORD_BOT_TOKEN": "t",
-                "PAPERBOY_DISCORD_SHARD_COUNT": "2",
-                "PAPERBOY_DISCORD_SHARD_IDS": "2",
-            },
+            {"PAPERBOY_DISCORD_SHARD_COUNT": "2", "PAPERBOY_DISCORD_SHARD_IDS": "0"},
             "fail",
-            "numbers below 2",
+            "DISCORD_BOT_TOKEN is not",
         ),
-        ({"PAPERBOY_DISCORD_SHARD_IDS": "0"}, "fail", "DISCORD_BOT_TOKEN is not"),
     ],
 )
 def test_platform_settings_that_cannot_work_together(
-    environ: dict[str, str], status: str, fragment: str
+    monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], status: str, fragment: str
 ) -> None:
-    result = platform_configuration(PlatformEnvironment.from_environ(environ), ())[0]
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    settings, configuration = configuration_check()
+    assert settings is not None and configuration.status == "ok"
+    result = platform_configuration(settings, ())[0]
     assert result.status == status
     assert fragment in result.render()
     for secret in environ.values():
         if len(secret) > 8:
             assert secret not in result.render()
+
+
+@pytest.mark.parametrize(
+    ("environ", "fragment"),
+    [
+        (
+            {"PAPERBOY_DISCORD_SHARD_COUNT": "2", "PAPERBOY_DISCORD_SHARD_IDS": "2"},
+            "PAPERBOY_DISCORD_SHARD_IDS entry must be < SHARD_COUNT",
+        ),
+        ({"PAPERBOY_DISCORD_SHARD_IDS": "0"}, "needs PAPERBOY_DISCORD_SHARD_COUNT"),
+        ({"PAPERBOY_DISCORD_SHARD_COUNT": "many"}, "PAPERBOY_DISCORD_SHARD_COUNT: Input should"),
+        ({"PAPERBOY_SLACK_MODE": "carrier-pigeon"}, "PAPERBOY_SLACK_MODE: Input should be"),
+        ({"PAPERBOY_SCHEDULER_TICK_SECONDS": "-1"}, "PAPERBOY_SCHEDULER_TICK_SECONDS: Input"),
+    ],
+)
+def test_invalid_values_name_their_variable_for_doctor_and_every_command(
+    db_env: str, monkeypatch: pytest.MonkeyPatch, environ: dict[str, str], fragment: str
+) -> None:
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    code, out = doctor("--offline")
+    assert code == 1
+    assert fragment in line(out, "configuration"), out
+    result = runner.invoke(cli.app, ["search", "scaling"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: The configuration is invalid: "), result.stderr
+    assert fragment in result.stderr
+    assert "Traceback" not in result.stderr

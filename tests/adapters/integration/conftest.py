@@ -1,13 +1,15 @@
 """The real core on the suite's database, wired the way ``paperboy serve`` wires it.
 
-``build_app`` mirrors :func:`adapters.composition.open_app` (same parts, same order) on the
-test's ``engine`` with a fake clock, so the scheduler's "morning" is whenever the test says.
-The library holds every recorded Hugging Face Daily Papers payload in tests/fixtures.
+``core`` wires the app with :func:`adapters.composition.build_app` — the composition root
+itself — on the test's ``engine`` with a fake clock, so the scheduler's "morning" is whenever
+the test says. A test module chooses the chat platforms by overriding the ``platforms``
+fixture (with the platform's environment set first). The library holds every recorded
+Hugging Face Daily Papers payload in tests/fixtures.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,14 +19,11 @@ import pytest
 from aiohttp import web
 from sqlalchemy.engine import Engine
 
-from adapters.composition import App, Library
-from bot.chat import ChatAdapter
-from bot.commands.service import CommandService
-from bot.digests.runner import DigestRunner
+from adapters.composition import App, Library, build_app
+from adapters.settings import load_settings
 from bot.digests.scheduler import Scheduler
 from bot.ranking.search import IndexRanker
 from bot.sources.hf.parse import parse_daily_papers_json
-from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex
 from tests.adapters.discord.fake_discord import FakeDiscord
@@ -65,21 +64,25 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def core(engine: Engine, clock: FakeClock, tmp_path: Path) -> Iterator[Core]:
-    """CommandService, SqlChannelRepository, DigestRunner and Scheduler on ``engine``, with
-    the library (database and search index) ingested from the recorded payloads and no
-    platform adapter yet."""
+def platforms() -> Sequence[str]:
+    """The chat platforms the app is built with; modules override it."""
+    return ("console",)
+
+
+@pytest.fixture
+def core(
+    engine: Engine, clock: FakeClock, tmp_path: Path, platforms: Sequence[str]
+) -> Iterator[Core]:
+    """The app as ``serve`` builds it for ``platforms`` (CommandService, SqlChannelRepository,
+    DigestRunner, the platforms' adapters) on ``engine``, with the Scheduler next to it and
+    the library (database and search index) ingested from the recorded payloads."""
     papers = SqlPaperRepository(engine)
     index = TantivyIndex(tmp_path / "index")
     library = Library(engine=engine, papers=papers, index=index, ranker=IndexRanker(index))
     for path in hf_fixture_files():
         library.ingest(parse_daily_papers_json(path.read_text(encoding="utf-8")).papers)
-    channels = SqlChannelRepository(engine)
-    adapters: dict[str, ChatAdapter] = {}
-    runner = DigestRunner(channels, library.ranker, adapters, worker="integration", clock=clock)
-    commands = CommandService(channels, papers, library.ranker, runner, clock=clock)
-    app = App(library, channels, adapters, runner, commands)
-    yield Core(app, Scheduler(channels, runner, clock=clock), clock)
+    app = build_app(load_settings(), library, platforms, clock=clock, worker="integration")
+    yield Core(app, Scheduler(app.channels, app.runner, clock=clock), clock)
     index.close()
 
 

@@ -3,7 +3,7 @@ receives the scheduler's digest as embeds, searches and presses the buttons; a c
 lost the bot's permission is paused after one failed call, and says so.
 
 Everything below the Discord interaction payloads is real: discord.py's parsing and HTTP
-client, ``build_runtimes``, CommandService, SqlChannelRepository, DigestRunner and Scheduler on
+client, the composition root, CommandService, SqlChannelRepository, DigestRunner and Scheduler on
 the suite's database. Only Discord itself is the local fake from tests/adapters/discord.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +22,6 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from adapters.discord.rendering import escape_text
-from adapters.platforms import build_runtimes
 from bot.channels import ChannelSettings
 from bot.chat import Caller, ChannelRef
 from bot.digests.channel import build_channel_digest
@@ -119,30 +118,28 @@ def in_channel(payload: dict[str, Any], channel: ChannelRef) -> dict[str, Any]:
 
 
 @pytest.fixture
-def discord_env(monkeypatch: pytest.MonkeyPatch, fake_discord: FakeDiscord) -> None:
+def platforms(monkeypatch: pytest.MonkeyPatch, fake_discord: FakeDiscord) -> Sequence[str]:
     """A REST-only replica that syncs to the development guild, no pacing delay."""
     monkeypatch.setenv("DISCORD_BOT_TOKEN", "fake-token")
     monkeypatch.setenv("PAPERBOY_DISCORD_API_URL", fake_discord.base_url)
     monkeypatch.setenv("PAPERBOY_DISCORD_GATEWAY", "false")
     monkeypatch.setenv("PAPERBOY_DISCORD_POST_INTERVAL", "0")
     monkeypatch.setenv("PAPERBOY_DISCORD_DEV_GUILD", str(GUILD_ID))
+    return ("discord",)
 
 
 @asynccontextmanager
 async def started(core: Core, fake: FakeDiscord) -> AsyncIterator[Guild]:
-    """The Discord runtime ``serve`` would build for ``core``, started, stopped after."""
-    (runtime,) = build_runtimes(core.app, ["discord"])
+    """The Discord runtime ``serve`` would build for ``core``, entered, left after."""
+    (runtime,) = core.app.runtimes()
     assert isinstance(runtime, DiscordRuntime)
     assert core.app.runner.adapter_for("discord") is runtime.adapter
-    await runtime.start()
-    try:
+    async with runtime:
         yield Guild(fake, core, runtime)
-    finally:
-        await runtime.stop()
 
 
 @pytest.fixture
-async def guild(discord_env: None, core: Core, fake_discord: FakeDiscord) -> AsyncIterator[Guild]:
+async def guild(core: Core, fake_discord: FakeDiscord) -> AsyncIterator[Guild]:
     """``serve --adapter discord`` in-process, logged in and synced against the fake."""
     async with started(core, fake_discord) as running:
         yield running
@@ -312,11 +309,16 @@ async def test_a_deleted_channel_is_paused_and_the_others_keep_their_digest(guil
     assert guild.settings(CHANNEL).paused_reason is None
 
 
+@pytest.fixture
+def with_gateway(platforms: Sequence[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Discord platform also connects the gateway (set before ``core`` is built)."""
+    monkeypatch.setenv("PAPERBOY_DISCORD_GATEWAY", "true")
+
+
 @pytest.mark.slow
 async def test_removing_the_bot_from_the_guild_pauses_its_channels(
-    discord_env: None, monkeypatch: pytest.MonkeyPatch, core: Core, fake_discord: FakeDiscord
+    with_gateway: None, core: Core, fake_discord: FakeDiscord
 ) -> None:
-    monkeypatch.setenv("PAPERBOY_DISCORD_GATEWAY", "true")
     async with started(core, fake_discord) as guild:
         await fake_discord.wait_for(lambda: len(fake_discord.identified) == 1)
         for channel in (CHANNEL, OTHER):

@@ -2,7 +2,7 @@
 a channel, gets the morning digest from the scheduler, searches and presses the buttons —
 and every call Slack receives is one the real Slack would accept.
 
-Everything below the HTTP listener is real: slack-bolt and slack_sdk, ``build_runtimes``,
+Everything below the HTTP listener is real: slack-bolt and slack_sdk, the composition root,
 CommandService, SqlChannelRepository, DigestRunner and Scheduler on the suite's database.
 Only Slack itself is the local fake from tests/adapters/slack.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,6 @@ import aiohttp
 import pytest
 
 from adapters.http_server import bound_port, build_http_app, start_http_server
-from adapters.platforms import build_runtimes
 from adapters.slack import SlackRuntime
 from adapters.slack.blocks import escape
 from bot.channels import ChannelSettings
@@ -116,30 +115,33 @@ class Team:
 
 
 @pytest.fixture
-async def team(
-    monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlack, core: Core
-) -> AsyncIterator[Team]:
-    """``serve --adapter slack --http`` in-process: OAuth on, the listener on port 0, the team
-    installed through /slack/install."""
+def platforms(monkeypatch: pytest.MonkeyPatch, fake_slack: FakeSlack) -> Sequence[str]:
+    """Slack with OAuth on, against the fake."""
     monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("SLACK_CLIENT_SECRET", "client-secret")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
     monkeypatch.setenv("PAPERBOY_SLACK_API_URL", fake_slack.api_url)
-    (runtime,) = build_runtimes(core.app, ["slack"])
+    return ("slack",)
+
+
+@pytest.fixture
+async def team(fake_slack: FakeSlack, core: Core) -> AsyncIterator[Team]:
+    """``serve --adapter slack --http`` in-process: OAuth on, the listener on port 0, the team
+    installed through /slack/install."""
+    (runtime,) = core.app.runtimes()
     assert isinstance(runtime, SlackRuntime)
     assert core.app.runner.adapter_for("slack") is runtime.adapter
     http_app = build_http_app(engine=core.app.library.engine, routes=runtime.http_routes())
     listener = await start_http_server(http_app, "127.0.0.1", 0)
-    await runtime.start()
     session = aiohttp.ClientSession()
     try:
-        client = Listener(f"http://127.0.0.1:{bound_port(listener)}", session)
-        status, _ = await install(client)
-        assert status == 200
-        yield Team(fake_slack, core, runtime, client)
+        async with runtime:
+            client = Listener(f"http://127.0.0.1:{bound_port(listener)}", session)
+            status, _ = await install(client)
+            assert status == 200
+            yield Team(fake_slack, core, runtime, client)
     finally:
         await session.close()
-        await runtime.stop()
         await listener.cleanup()
 
 

@@ -18,9 +18,11 @@ from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackRuntime, SlackSettings, build_runtime
+from adapters.slack.stores import SlackStores
 from bot.chat import Caller, ChannelRef, FeedbackKind, Reply
 from bot.papers import SOURCE_HF, Paper
 from bot.ranking.blend import RankedPaper
+from storage.slack_repository import SqlSlackRepository
 from tests.adapters.slack.fake_slack import FakeSlack
 
 SIGNING_SECRET = "test-signing-secret"
@@ -119,7 +121,10 @@ def make_runtime(
         }
         values.update(overrides)
         settings = SlackSettings(**values)
-        return build_runtime(settings, core, core, engine, retry_sleep=record_sleep)
+        stores = SlackStores.on(SqlSlackRepository(engine), settings.client_id or "")
+        return build_runtime(
+            settings, core, core, stores if settings.uses_oauth else None, retry_sleep=record_sleep
+        )
 
     return make
 

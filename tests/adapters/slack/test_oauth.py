@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, ChannelUnavailable, WorkspaceUnavailable
 from bot.digests.build import Digest, DigestItem
-from storage import slack_repository
+from storage.slack_repository import SqlSlackRepository
 from tests.adapters.slack.conftest import FakeCore, Listener, now, ranked, slash_fields
 from tests.adapters.slack.fake_slack import FakeSlack, Scripted
 
@@ -67,8 +67,8 @@ async def test_install_stores_the_workspace_and_its_token_is_used(
     assert status == 200
     (exchange,) = fake_slack.called("oauth.v2.access")
     assert exchange.body["code"] == "good-code"  # the fake also checked the client credentials
-    stored = slack_repository.find_installation(
-        engine, client_id=CLIENT_ID, enterprise_id="", team_id="T2"
+    stored = SqlSlackRepository(engine).find_installation(
+        client_id=CLIENT_ID, enterprise_id="", team_id="T2"
     )
     assert stored is not None
     assert stored["bot_token"] == fake_slack.install_token
@@ -137,8 +137,8 @@ async def test_uninstall_forgets_the_workspace_and_pauses_it(
             await asyncio.sleep(0)
     assert core.paused_workspaces[0][:2] == ("slack", "T2")
     assert (
-        slack_repository.find_installation(
-            engine, client_id=CLIENT_ID, enterprise_id="", team_id="T2"
+        SqlSlackRepository(engine).find_installation(
+            client_id=CLIENT_ID, enterprise_id="", team_id="T2"
         )
         is None
     )
