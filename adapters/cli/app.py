@@ -46,6 +46,10 @@ COMMANDS = {
         "adapters.cli.fetch:fetch_app", "Fetch papers from a source into the library."
     ),
     "index": LazyCommand("adapters.cli.index:index_app", "Manage this replica's search index."),
+    "why": LazyCommand(
+        "adapters.cli.why:why",
+        "Say why a paper did or did not reach a channel, one reason per line.",
+    ),
 }
 
 app = typer.Typer(
