@@ -14,7 +14,7 @@ from bot.chat import ChannelRef
 from bot.errors import UserError
 from bot.operator.why import PAPER_EXAMPLE, WhyAnswer, explain_paper
 from storage.channel_repository import SqlChannelRepository
-from storage.operator_history import SqlDeliveryHistory
+from storage.operator_history import SqlOperatorHistory
 
 
 def unknown_channel(ref: ChannelRef) -> UserError:
@@ -47,7 +47,7 @@ def why(
                 found,
                 paper,
                 papers=library.papers,
-                history=SqlDeliveryHistory(library.engine),
+                history=SqlOperatorHistory(library.engine),
                 ranker=library.ranker,
                 now=datetime.now(UTC),
             )

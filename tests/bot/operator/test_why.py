@@ -17,7 +17,7 @@ from bot.operator.why import WhyAnswer, WhyKind, explain_paper, parse_paper_ref
 from bot.papers import SOURCE_HF, Paper
 from bot.ranking.search import ScanRanker
 from storage.channel_repository import SqlChannelRepository
-from storage.operator_history import SqlDeliveryHistory
+from storage.operator_history import SqlOperatorHistory
 from storage.paper_repository import SqlPaperRepository
 from tests.chat_fakes import RecordingAdapter
 
@@ -44,7 +44,7 @@ class World:
     def __init__(self, engine: Engine) -> None:
         self.papers = SqlPaperRepository(engine)
         self.channels = SqlChannelRepository(engine)
-        self.history = SqlDeliveryHistory(engine)
+        self.history = SqlOperatorHistory(engine)
         self.ranker = ScanRanker(self.papers)
 
     def follow(self, ref: ChannelRef, *topics: str, **settings: object) -> None:
