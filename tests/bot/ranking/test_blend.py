@@ -116,9 +116,10 @@ def test_plus_requires_a_word_and_a_colon_word_is_text() -> None:
     ids = lambda q: [r.paper.arxiv_id for r in rank_papers(parse_query(q), lib, now=NOW)]  # noqa: E731
     assert sorted(ids("relation classification")) == ["2606.00028", "2606.00029"]
     assert ids("relation classification +fewrel") == ["2606.00028"]
-    assert ids("FewRel: A Large-Scale Supervised Few-Shot Relation Classification Dataset")[
-        0
-    ] == "2606.00028"
+    assert (
+        ids("FewRel: A Large-Scale Supervised Few-Shot Relation Classification Dataset")[0]
+        == "2606.00028"
+    )
 
 
 def test_stemming_finds_other_word_forms() -> None:
