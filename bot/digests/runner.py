@@ -46,6 +46,9 @@ from bot.sources.arxiv.calendar import AnnouncementCalendar
 
 log = logging.getLogger(__name__)
 
+# A channel's own ranking (its taste, :mod:`bot.taste`) around the shared ranker; blocking.
+RankerShaper = Callable[[ChannelSettings, Ranker], Ranker]
+
 DEFAULT_LEASE_SECONDS = 600.0
 BEING_POSTED = "A digest is being posted here right now; its papers are not repeated."
 
@@ -78,14 +81,21 @@ class DigestRunner:
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         calendar: AnnouncementCalendar | None = None,
+        shape: RankerShaper | None = None,
     ) -> None:
         self._repo = repository
+        self._shape = shape
         self.calendar = calendar
         self._ranker = ranker
         self._adapters = adapters
         self._worker = worker
         self._lease = lease_seconds
         self._clock = clock
+
+    def ranker_for(self, channel: ChannelSettings) -> Ranker:
+        """The ranker for ``channel``'s digests: shaped by its taste when one is set up
+        (blocking: call it in a worker thread)."""
+        return self._shape(channel, self._ranker) if self._shape else self._ranker
 
     def adapter_for(self, platform: str) -> ChatAdapter | None:
         """The adapter that posts to ``platform``, if that platform is enabled here."""
@@ -143,10 +153,11 @@ class DigestRunner:
                     DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered"
                 )
         now = self._clock()
+        ranker = await asyncio.to_thread(self.ranker_for, channel)
         digest = await asyncio.to_thread(
             build_channel_digest,
             channel,
-            self._ranker,
+            ranker,
             self._repo,
             now=now,
             calendar=self.calendar,
