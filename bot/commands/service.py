@@ -27,6 +27,7 @@ from bot.commands.listing import (
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
+from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
 from bot.papers import Paper
@@ -248,11 +249,11 @@ class CommandService:
         if self._runner.adapter_for(ref.platform) is None:
             return error_reply(f"I cannot post to {ref.platform} from here: it is not configured.")
         outcome = await self._runner.post_now(channel)
-        if outcome.status == "posted":
+        if outcome.status is DeliveryOutcome.POSTED:
             return Reply(text=f"Posted {outcome.papers} papers to {channel_label(ref, dialect)}.")
-        if outcome.status in ("empty", "skipped"):
+        if outcome.status in (DeliveryOutcome.EMPTY, DeliveryOutcome.SKIPPED):
             return Reply(text=f"Nothing new to post. {outcome.note or ''}".strip())
-        if outcome.status == "paused":
+        if outcome.status is DeliveryOutcome.PAUSED:
             reason = dialect.quote(plain_reason(outcome.note or "the platform refused the post"))
             return error_reply(f"I could not post: {reason}. Digests here are paused until fixed.")
         # The platform's own words (codes, HTTP statuses) are in the runner's log line.

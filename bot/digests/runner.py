@@ -33,6 +33,7 @@ from bot.chat import (
 from bot.digests.build import Digest
 from bot.digests.channel import build_channel_digest
 from bot.digests.schedule import Slot
+from bot.digests.status import DeliveryOutcome, DigestStatus
 from bot.metrics import DELIVERY_LATENCY, DIGESTS
 from bot.ports import Ranker
 from bot.sources.arxiv.calendar import AnnouncementCalendar
@@ -47,10 +48,9 @@ DEFAULT_LEASE_SECONDS = 600.0
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one digest: ``posted``, ``empty`` (explained), ``skipped`` (quiet or
-    nothing to do), ``busy`` (someone else owns it), ``paused``, ``retry`` or ``failed``."""
+    """What happened to one digest (see :class:`DeliveryOutcome`)."""
 
-    status: str
+    status: DeliveryOutcome
     papers: int = 0
     note: str | None = None
     digest: Digest | None = None
@@ -107,7 +107,9 @@ class DigestRunner:
         self, channel: ChannelSettings, period_key: str, scheduled_for: datetime | None
     ) -> Outcome:
         if self.adapter_for(channel.ref.platform) is None:
-            return Outcome("busy", note=f"{channel.ref.platform} is not enabled in this process")
+            return Outcome(
+                DeliveryOutcome.BUSY, note=f"{channel.ref.platform} is not enabled in this process"
+            )
         claim = await asyncio.to_thread(
             self._repo.claim_digest,
             channel.pk,
@@ -118,7 +120,7 @@ class DigestRunner:
             scheduled_for=scheduled_for,
         )
         if claim is None:
-            return Outcome("busy")
+            return Outcome(DeliveryOutcome.BUSY)
         return await self._deliver(channel, claim, scheduled_for)
 
     async def _deliver(
@@ -139,8 +141,10 @@ class DigestRunner:
                     self._clock(),
                 )
                 log.info("recovered digest %s already posted before a crash", key)
-                DIGESTS.labels(platform, "posted").inc()
-                return Outcome("posted", papers=len(claim.planned_ids), note="recovered")
+                DIGESTS.labels(platform, DeliveryOutcome.POSTED).inc()
+                return Outcome(
+                    DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered"
+                )
         now = self._clock()
         ranker = await asyncio.to_thread(self.ranker_for, channel)
         digest = await asyncio.to_thread(
@@ -151,19 +155,25 @@ class DigestRunner:
         # with /papers digest gets the reason in their reply, not a "nothing new" post.
         if not ids and (channel.empty_mode == "quiet" or scheduled_for is None):
             await asyncio.to_thread(
-                self._repo.mark_finished, claim.digest_pk, "skipped", digest.empty_reason, now
+                self._repo.mark_finished,
+                claim.digest_pk,
+                DigestStatus.SKIPPED,
+                digest.empty_reason,
+                now,
             )
-            DIGESTS.labels(platform, "skipped").inc()
-            return Outcome("skipped", note=digest.empty_reason, digest=digest)
+            DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
+            return Outcome(DeliveryOutcome.SKIPPED, note=digest.empty_reason, digest=digest)
         still_mine = await asyncio.to_thread(
             self._repo.mark_posting, claim.digest_pk, self._worker, ids, now
         )
         if not still_mine:
-            return Outcome("busy", note="claim lost to another worker")
+            return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
         try:
             message_ref = await adapter.post_digest(channel.ref, digest, delivery_key=key)
         except ChannelUnavailable as exc:
-            return await self._give_up(channel, claim, "paused", exc.reason, pause=True)
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=True
+            )
         except WorkspaceUnavailable as exc:
             await asyncio.to_thread(
                 self._repo.pause_workspace,
@@ -172,14 +182,18 @@ class DigestRunner:
                 exc.reason,
                 self._clock(),
             )
-            return await self._give_up(channel, claim, "paused", exc.reason, pause=False)
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=False
+            )
         except TransientPostError as exc:
-            return await self._give_up(channel, claim, "retry", exc.reason, pause=False)
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.RETRY, exc.reason, pause=False
+            )
         posted_at = self._clock()
         await asyncio.to_thread(
             self._repo.mark_posted, claim.digest_pk, channel.pk, ids, message_ref, posted_at
         )
-        outcome = "posted" if ids else "empty"
+        outcome = DeliveryOutcome.POSTED if ids else DeliveryOutcome.EMPTY
         DIGESTS.labels(platform, outcome).inc()
         if scheduled_for is not None:
             DELIVERY_LATENCY.labels(platform).observe(
@@ -188,7 +202,13 @@ class DigestRunner:
         return Outcome(outcome, papers=len(ids), note=digest.empty_reason, digest=digest)
 
     async def _give_up(
-        self, channel: ChannelSettings, claim: Claim, status: str, reason: str, *, pause: bool
+        self,
+        channel: ChannelSettings,
+        claim: Claim,
+        status: DeliveryOutcome,
+        reason: str,
+        *,
+        pause: bool,
     ) -> Outcome:
         now = self._clock()
         if pause:
@@ -203,9 +223,9 @@ class DigestRunner:
         await asyncio.to_thread(
             self._repo.mark_finished,
             claim.digest_pk,
-            "retry" if status == "retry" else "failed",
+            DigestStatus.RETRY if status is DeliveryOutcome.RETRY else DigestStatus.FAILED,
             reason,
             now,
         )
-        DIGESTS.labels(channel.ref.platform, "failed").inc()
+        DIGESTS.labels(channel.ref.platform, DeliveryOutcome.FAILED).inc()
         return Outcome(status, note=reason)
