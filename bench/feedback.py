@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.chat import ChannelRef
 from bot.papers import Paper
-from bot.ranking.blend import STOPWORDS, RankedPaper
-from bot.ranking.query import Query, stems
+from bot.ranking.blend import RankedPaper
+from bot.ranking.query import STOPWORDS, Query, stems
 from bot.taste.features import WordFeatures
 from bot.taste.model import Example, TasteModel
 from bot.taste.ranker import MORE_CANDIDATES, TastedRanker
