@@ -137,6 +137,7 @@ class App:
     runner: DigestRunner
     commands: CommandService
     status: ChannelStatus
+    taste: TasteService | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -229,7 +230,7 @@ def build_app(
         channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status)
+    return App(library, channels, chat, runner, commands, status, taste)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

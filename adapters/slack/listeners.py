@@ -30,8 +30,8 @@ from bot.chat import (
     ChannelRef,
     ChannelStatus,
     CommandHandler,
-    ReactionHandler,
     Reply,
+    SignalHandler,
     Visibility,
 )
 
@@ -129,7 +129,7 @@ def register_listeners(
     installation_store: AsyncInstallationStore | None,
 ) -> None:
     """Attach every Paperboy listener to ``app`` (reactions when the core takes them)."""
-    if isinstance(handler, ReactionHandler):
+    if isinstance(handler, SignalHandler):
         register_reactions(app, handler)
 
     @app.command(SLASH_COMMAND)
@@ -176,6 +176,9 @@ def register_listeners(
             text = str(action.get("value", ""))
             reply = await handler.handle(channel, text, Caller(user_id=user_id))
             await share_reply(respond, reply, shared_by=mention(user_id))
+            if isinstance(handler, SignalHandler) and not reply.is_error:
+                ids = [r.paper.arxiv_id for r in reply.results]
+                await handler.shared(channel, ids, user_id)
         except Exception:
             log.exception("slack share failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
