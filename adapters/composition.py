@@ -43,6 +43,7 @@ from storage.database import upgrade
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
+from storage.workspace_repository import SqlWorkspaceRules
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -218,7 +219,14 @@ def build_app(
         calendar=SqlAnnouncementCalendar(library.engine),
         clock=now,
     )
-    commands = CommandService(channels, library.papers, library.ranker, runner, clock=now)
+    commands = CommandService(
+        channels,
+        library.papers,
+        library.ranker,
+        runner,
+        clock=now,
+        workspaces=SqlWorkspaceRules(library.engine),
+    )
     status = RepositoryChannelStatus(channels, clock=now)
     return App(library, channels, chat, runner, commands, status)
 

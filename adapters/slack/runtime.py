@@ -25,6 +25,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.directory import DIRECTORY_SCOPES
 from adapters.slack.listeners import register_listeners
 from adapters.slack.poster import SlackChatAdapter
 from adapters.slack.retry import BoundedRetryHandler, Sleep
@@ -35,7 +36,14 @@ from bot.chat import ChannelStatus, CommandHandler
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ("commands", "chat:write", "chat:write.public", "channels:history", "groups:history")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "channels:history",
+    "groups:history",
+    *DIRECTORY_SCOPES,
+)
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
