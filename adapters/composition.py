@@ -37,12 +37,14 @@ from bot.ports import IngestReport, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
+from bot.taste.service import TasteService
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
+from storage.vote_store import SqlVoteStore
 from storage.workspace_repository import SqlWorkspaceRules
 
 log = logging.getLogger(__name__)
@@ -210,6 +212,7 @@ def build_app(
     if "console" in names:
         adapters["console"] = ConsoleAdapter(output=settings.console_output)
     now = clock or _wall_clock
+    taste = TasteService(SqlVoteStore(library.engine), channels, library.papers, clock=now)
     runner = DigestRunner(
         channels,
         library.ranker,
@@ -218,6 +221,7 @@ def build_app(
         lease_seconds=settings.claim_lease_seconds,
         calendar=SqlAnnouncementCalendar(library.engine),
         clock=now,
+        shape=taste.ranker_for,
     )
     commands = CommandService(
         channels,
@@ -225,6 +229,7 @@ def build_app(
         library.ranker,
         runner,
         clock=now,
+        taste=taste,
         workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)

@@ -50,6 +50,18 @@ COMMANDS = {
         "adapters.cli.fetch:fetch_app", "Fetch papers from a source into the library."
     ),
     "index": LazyCommand("adapters.cli.index:index_app", "Manage this replica's search index."),
+    "channels": LazyCommand(
+        "adapters.cli.history:channels",
+        "List channels: topics, schedule, next digest, last outcome, why paused.",
+    ),
+    "deliveries": LazyCommand(
+        "adapters.cli.history:deliveries",
+        "Show a channel's digests, newest first: when, key, status, attempts, papers, error.",
+    ),
+    "why": LazyCommand(
+        "adapters.cli.why:why",
+        "Say why a paper did or did not reach a channel, one reason per line.",
+    ),
 }
 
 app = typer.Typer(

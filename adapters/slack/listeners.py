@@ -26,11 +26,13 @@ from adapters.slack.blocks import (
     render_results,
 )
 from adapters.slack.directory import SlackDirectory
+from adapters.slack.reactions import REACTION_EVENTS, register_reactions
 from bot.chat import (
     Caller,
     ChannelRef,
     ChannelStatus,
     CommandHandler,
+    ReactionHandler,
     Reply,
     Visibility,
 )
@@ -40,6 +42,8 @@ log = logging.getLogger(__name__)
 SLASH_COMMAND = "/papers"
 SORRY = "Sorry, something went wrong inside Paperboy; the details are in the log."
 _FEEDBACK_ACTIONS = re.compile(r"^paperboy_feedback_[a-z]+$")
+# Every bot event Paperboy subscribes to (the app manifest lists exactly these).
+BOT_EVENTS = ("app_uninstalled", "tokens_revoked", *REACTION_EVENTS)
 
 
 def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> ChannelRef:
@@ -127,9 +131,12 @@ def register_listeners(
     installation_store: AsyncInstallationStore | None,
     directory: SlackDirectory | None = None,
 ) -> None:
-    """Attach every Paperboy listener to ``app``. ``directory`` answers the core's questions
-    about a caller (admin? in a user group?) with a short cache shared by every request."""
+    """Attach every Paperboy listener to ``app`` (reactions when the core takes them).
+    ``directory`` answers the core's questions about a caller (admin? in a user group?)
+    with a short cache shared by every request."""
     members = directory or SlackDirectory()
+    if isinstance(handler, ReactionHandler):
+        register_reactions(app, handler)
 
     @app.command(SLASH_COMMAND)
     async def on_papers(

@@ -42,6 +42,7 @@ BOT_SCOPES = (
     "chat:write.public",
     "channels:history",
     "groups:history",
+    "reactions:read",
     *DIRECTORY_SCOPES,
 )
 EVENTS_PATH = "/slack/events"
