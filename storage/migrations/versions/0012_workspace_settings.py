@@ -1,7 +1,7 @@
 """workspace_settings: who may manage channels, chosen per workspace
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0010
 Create Date: 2026-11-29 23:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
