@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from bot.chat import PLAIN
-from bot.commands import table
+from bot.commands import managers, table
 from bot.commands.chat_markup import plain_words
+from bot.commands.managers import ManagerRule
 from bot.digests.schedule import parse_schedule
 from bot.errors import UserError
 from bot.ranking.query import Query, parse_query
@@ -84,6 +85,14 @@ class Forget:
 
 
 @dataclass(frozen=True, slots=True)
+class SetManagers:
+    """``settings managers admins``: who may change what the workspace's channels follow."""
+
+    verb: ClassVar[str] = "settings"
+    rule: ManagerRule
+
+
+@dataclass(frozen=True, slots=True)
 class Resume:
     verb: ClassVar[str] = "resume"
 
@@ -111,6 +120,7 @@ Command = (
     | DigestNow
     | Settings
     | Forget
+    | SetManagers
     | Resume
     | Feed
     | Help
@@ -122,7 +132,9 @@ HELP_TEXT = table.help_text(PLAIN)
 
 
 def needs_manage(command: Command) -> bool:
-    """Whether only a channel manager may run ``command`` (viewing settings is open to all)."""
+    """Whether only a channel manager may run ``command`` (viewing settings is open to all).
+    Choosing the managers themselves (:class:`SetManagers`) is for workspace admins: the
+    service checks that separately."""
     access = table.verb(command.verb).access
     if access is table.Access.MANAGERS_TO_CHANGE:
         if isinstance(command, Feed):
@@ -191,7 +203,7 @@ def _settings_change(key: str, value: str) -> tuple[str, object]:
         return "followup_upvotes", int(value)
     raise UserError(
         f"'{key}' is not a setting; the settings are max, min-upvotes, window, empty, taste "
-        "and followups.",
+        "and followups (and, for workspace admins, managers).",
         example="settings max 5",
     )
 
@@ -302,8 +314,15 @@ def _schedule(rest: str) -> Schedule | Rollup:
     return Schedule(words=words)
 
 
-def _settings(rest: str) -> Settings:
+def _settings(rest: str) -> Settings | SetManagers:
     words = rest.replace("=", " ").split()  # "max=5", as Discord's hint once said, is "max 5"
+    if words and words[0].lower() == "managers":
+        if len(words) != 2:
+            raise UserError(
+                "managers takes one choice, on its own: everyone, admins or group:<handle>.",
+                example=managers.EXAMPLE,
+            )
+        return SetManagers(ManagerRule.parse(words[1]))
     if len(words) % 2:
         raise UserError("Each setting needs a value.", example="/papers settings max 5")
     return Settings(

@@ -25,6 +25,8 @@ from bot.commands.listing import (
     plain_reason,
     settings_line,
 )
+from bot.commands.managers import WorkspaceRules
+from bot.commands.permissions import ManagerGate
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
@@ -84,9 +86,11 @@ class CommandService:
         runner: DigestRunner,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        workspaces: WorkspaceRules | None = None,
         taste: TasteService | None = None,
         feeds: FeedLinks | None = None,
     ) -> None:
+        self._gate = ManagerGate(workspaces)
         self._channels = channels
         self._taste = taste
         self._feeds = feeds
@@ -181,15 +185,16 @@ class CommandService:
 
     async def _run(self, ref: ChannelRef, command: grammar.Command, caller: Caller) -> Reply:
         now = self._clock()
-        if grammar.needs_manage(command) and not caller.can_manage:
-            return error_reply(table.not_allowed(caller.manage_rule))
+        if isinstance(command, grammar.SetManagers):
+            return await self._gate.choose(ref, command.rule, caller, now)
+        if grammar.needs_manage(command) and (refused := await self._gate.refusal(ref, caller)):
+            return refused
         channel = await asyncio.to_thread(self._channels.get_channel, ref)
         dialect = caller.dialect
         notice = paused_notice(channel, dialect)
         match command:
             case grammar.Help():
-                text = table.help_text(caller.dialect, caller.manage_rule)
-                return _with_notice(Reply(text=text), notice)
+                return _with_notice(Reply(text=await self._help(ref, caller)), notice)
             case grammar.Search(text=text, query=query):
                 ranker = self._ranker
                 if channel is not None:
@@ -229,6 +234,11 @@ class CommandService:
         elif isinstance(command, grammar.Forget | grammar.Rollup):
             return error_reply("Votes and taste are not set up in this process.")
         return await asyncio.to_thread(apply_change, self._channels, ref, command, caller, now)
+
+    async def _help(self, ref: ChannelRef, caller: Caller) -> str:
+        text = table.help_text(caller.dialect, await self._gate.manage_rule(ref, caller))
+        line = await self._gate.help_line(ref, caller)
+        return f"{text}\n{line}" if line else text
 
     async def _digest(
         self,
