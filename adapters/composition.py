@@ -32,11 +32,13 @@ from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.metrics import SEARCH_LATENCY
+from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
 from bot.ports import IngestReport, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
+from bot.taste.service import TasteService
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
@@ -48,11 +50,13 @@ from storage.embedding import (
     default_model_path,
     load_embedder,
 )
+from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
 from storage.vectors import SqlVectorStore
 from storage.vectors_index import SemanticIndex
+from storage.vote_store import SqlVoteStore
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -244,6 +248,7 @@ def build_app(
     if "console" in names:
         adapters["console"] = ConsoleAdapter(output=settings.console_output)
     now = clock or _wall_clock
+    taste = TasteService(SqlVoteStore(library.engine), channels, library.papers, clock=now)
     runner = DigestRunner(
         channels,
         library.ranker,
@@ -252,8 +257,12 @@ def build_app(
         lease_seconds=settings.claim_lease_seconds,
         calendar=SqlAnnouncementCalendar(library.engine),
         clock=now,
+        shape=taste.ranker_for,
     )
-    commands = CommandService(channels, library.papers, library.ranker, runner, clock=now)
+    feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
+    commands = CommandService(
+        channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
+    )
     status = RepositoryChannelStatus(channels, clock=now)
     return App(library, channels, chat, runner, commands, status)
 

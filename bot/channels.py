@@ -9,6 +9,7 @@ from typing import Protocol
 
 from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
+from bot.digests.status import DigestStatus
 
 EMPTY_MODES = ("explain", "quiet")
 
@@ -42,7 +43,7 @@ class LastDigest:
     """When a channel last got a digest, and how it went."""
 
     period_key: str
-    status: str
+    status: DigestStatus
     at: datetime | None
     papers: int
 
@@ -131,10 +132,16 @@ class ChannelRepository(Protocol):
         """Own the (channel, period) digest, or None when it is done or owned by a live worker."""
         ...
 
-    def mark_posting(
-        self, digest_pk: int, worker: str, paper_ids: Sequence[str], now: datetime
-    ) -> bool:
-        """Record the planned papers right before posting; False if the claim was lost."""
+    def reserve_papers(
+        self,
+        digest_pk: int,
+        channel_pk: int,
+        worker: str,
+        paper_ids: Sequence[str],
+        now: datetime,
+    ) -> list[str] | None:
+        """Hold ``paper_ids`` in the channel for this digest (no other digest can post them)
+        and mark it posting; the papers held, or None if the claim was lost."""
         ...
 
     def mark_posted(
@@ -148,8 +155,16 @@ class ChannelRepository(Protocol):
         """Record the post and its deliveries in one transaction."""
         ...
 
-    def mark_finished(self, digest_pk: int, status: str, note: str | None, now: datetime) -> None:
-        """Record an outcome without deliveries: empty, skipped or failed."""
+    def mark_finished(
+        self,
+        digest_pk: int,
+        status: DigestStatus,
+        note: str | None,
+        now: datetime,
+        *,
+        release: bool = True,
+    ) -> None:
+        """Record an outcome without a post; ``release`` frees the papers it held."""
         ...
 
     def record_feedback(

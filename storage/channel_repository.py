@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -26,6 +26,7 @@ from bot.channels import (
 )
 from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
+from bot.digests.status import FINISHED, DigestStatus
 from storage.database import session_scope
 from storage.models import (
     ChannelRow,
@@ -42,7 +43,6 @@ MAX_ATTEMPTS = 5
 # "Retry-After" (the retry handler's own retries have been used up by then).
 RETRY_BACKOFF_SECONDS = 5.0
 _SETTINGS = frozenset({"max_papers", "min_upvotes", "window_days", "empty_mode"})
-_DONE = frozenset({"posted", "empty", "skipped", "failed"})
 
 
 def _insert(engine: Engine, table: Any) -> Any:
@@ -275,7 +275,9 @@ class SqlChannelRepository:
             ).first()
             if row is None:
                 return None
-            return LastDigest(row.period_key, row.status, row.posted_at, len(row.planned_ids))
+            return LastDigest(
+                row.period_key, DigestStatus(row.status), row.posted_at, len(row.planned_ids)
+            )
 
     # -- the claim --------------------------------------------------------------------------
 
@@ -302,7 +304,7 @@ class SqlChannelRepository:
                     .values(
                         channel_pk=channel_pk,
                         period_key=period_key,
-                        status="claimed",
+                        status=DigestStatus.CLAIMED,
                         attempts=1,
                         claimed_by=worker,
                         claimed_at=now,
@@ -314,21 +316,23 @@ class SqlChannelRepository:
                     .returning(col(DigestRow.id))
                 ).first()
                 return Claim(digest_pk=inserted[0], period_key=period_key) if inserted else None
-            if existing.status in _DONE:
+            if existing.status in FINISHED:
                 return None
             stale = existing.claimed_at is None or existing.claimed_at < now - timedelta(
                 seconds=lease_seconds
             )
-            if existing.status in ("claimed", "posting") and not stale:
+            if existing.status in (DigestStatus.CLAIMED, DigestStatus.POSTING) and not stale:
                 return None
-            if existing.status == "retry" and existing.attempts >= MAX_ATTEMPTS:
-                existing.status = "failed"
+            if existing.status == DigestStatus.RETRY and existing.attempts >= MAX_ATTEMPTS:
+                existing.status = DigestStatus.FAILED
                 session.add(existing)
                 return None
-            if existing.status == "retry" and not _backed_off(existing, now, lease_seconds):
+            if existing.status == DigestStatus.RETRY and not _backed_off(
+                existing, now, lease_seconds
+            ):
                 return None
             # Read before the UPDATE: the ORM refreshes ``existing`` with the new values.
-            digest_pk, was_posting = existing.id, existing.status == "posting"
+            digest_pk, was_posting = existing.id, existing.status == DigestStatus.POSTING
             planned = tuple(existing.planned_ids)
             won = session.execute(
                 update(DigestRow)
@@ -340,7 +344,7 @@ class SqlChannelRepository:
                     )
                 )
                 .values(
-                    status="claimed",
+                    status=DigestStatus.CLAIMED,
                     claimed_by=worker,
                     claimed_at=now,
                     attempts=existing.attempts + 1,
@@ -357,22 +361,69 @@ class SqlChannelRepository:
                 planned_ids=planned,
             )
 
-    def mark_posting(
-        self, digest_pk: int, worker: str, paper_ids: Sequence[str], now: datetime
-    ) -> bool:
-        """Record the planned papers right before posting; False if the claim was lost."""
+    def reserve_papers(
+        self,
+        digest_pk: int,
+        channel_pk: int,
+        worker: str,
+        paper_ids: Sequence[str],
+        now: datetime,
+    ) -> list[str] | None:
+        """Claim ``paper_ids`` in the channel for this digest right before posting.
+
+        One transaction: the digest moves ``claimed`` → ``posting`` (compare-and-set on the
+        worker; None when the claim was lost) and each paper gets its ``deliveries`` row,
+        whose unique (channel, paper) key lets only one digest hold a paper — whichever path
+        it came by (scheduled, ``/papers digest``, another replica). Returns the papers this
+        digest holds, in the given order; a retried digest keeps what it held before and drops
+        what it no longer plans.
+        """
         with session_scope(self._engine) as session:
-            result = session.execute(
+            won = session.execute(
                 update(DigestRow)
                 .where(
                     col(DigestRow.id) == digest_pk,
                     col(DigestRow.claimed_by) == worker,
-                    col(DigestRow.status) == "claimed",
+                    col(DigestRow.status) == DigestStatus.CLAIMED,
                 )
-                .values(status="posting", planned_ids=list(paper_ids), claimed_at=now)
+                .values(status=DigestStatus.POSTING, claimed_at=now)
                 .returning(col(DigestRow.id))
             ).first()
-            return result is not None
+            if won is None:
+                return None
+            wanted = list(dict.fromkeys(paper_ids))
+            if wanted:
+                session.execute(
+                    _insert(self._engine, DeliveryRow)
+                    .values(
+                        [
+                            {
+                                "channel_pk": channel_pk,
+                                "paper_id": paper_id,
+                                "digest_pk": digest_pk,
+                                "delivered_at": now,
+                            }
+                            for paper_id in wanted
+                        ]
+                    )
+                    .on_conflict_do_nothing()
+                )
+            mine = set(
+                session.exec(select(DeliveryRow.paper_id).where(DeliveryRow.digest_pk == digest_pk))
+            )
+            dropped = mine - set(wanted)
+            if dropped:
+                session.execute(
+                    delete(DeliveryRow).where(
+                        col(DeliveryRow.digest_pk) == digest_pk,
+                        col(DeliveryRow.paper_id).in_(sorted(dropped)),
+                    )
+                )
+            held = [paper_id for paper_id in wanted if paper_id in mine]
+            session.execute(
+                update(DigestRow).where(col(DigestRow.id) == digest_pk).values(planned_ids=held)
+            )
+            return held
 
     def mark_posted(
         self,
@@ -388,13 +439,18 @@ class SqlChannelRepository:
                 update(DigestRow)
                 .where(col(DigestRow.id) == digest_pk)
                 .values(
-                    status="posted" if paper_ids else "empty",
+                    status=DigestStatus.POSTED if paper_ids else DigestStatus.EMPTY,
                     posted_at=now,
                     message_ref=message_ref[:200],
                     planned_ids=list(paper_ids),
                 )
             )
-            if paper_ids:
+            session.execute(
+                update(DeliveryRow)
+                .where(col(DeliveryRow.digest_pk) == digest_pk)
+                .values(delivered_at=now)
+            )
+            if paper_ids:  # a recovered digest may predate its reservations
                 session.execute(
                     _insert(self._engine, DeliveryRow)
                     .values(
@@ -411,14 +467,26 @@ class SqlChannelRepository:
                     .on_conflict_do_nothing()
                 )
 
-    def mark_finished(self, digest_pk: int, status: str, note: str | None, now: datetime) -> None:
-        """Record an outcome without deliveries: skipped, retry or failed."""
+    def mark_finished(
+        self,
+        digest_pk: int,
+        status: DigestStatus,
+        note: str | None,
+        now: datetime,
+        *,
+        release: bool = True,
+    ) -> None:
+        """Record an outcome without a post: skipped, retry or failed. ``release`` gives the
+        digest's reserved papers back (the platform refused the post, so they were not seen);
+        False keeps them when nobody can tell whether the post reached the channel."""
         with session_scope(self._engine) as session:
             session.execute(
                 update(DigestRow)
                 .where(col(DigestRow.id) == digest_pk)
                 .values(status=status, note=note, claimed_at=now)
             )
+            if release:
+                session.execute(delete(DeliveryRow).where(col(DeliveryRow.digest_pk) == digest_pk))
 
     # -- feedback and sources ---------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The ``paperboy`` command tree: this module only names the commands and where they live.
 
 Each command lives in its own module as a plain function or a sub-app — ``doctor``,
-``library`` (``search``, ``digest``), ``channels`` (``command``, ``serve``), ``db``,
+``library`` (``search``, ``digest``), ``channels`` (``command``, ``serve``), ``chat``, ``db``,
 ``fetch`` (``hf``, ``arxiv``), ``index`` — imported only when it runs (see
 :mod:`adapters.cli.lazy`), so ``paperboy --help`` starts fast. None of them imports this
 module. Shared error handling: :mod:`adapters.cli.support`; entry point:
@@ -37,6 +37,10 @@ COMMANDS = {
         "adapters.cli.channels:command",
         "Run any /papers command against a channel, without a chat platform.",
     ),
+    "chat": LazyCommand(
+        "adapters.cli.chat:chat",
+        "Type /papers commands in a terminal and see the replies, without a chat platform.",
+    ),
     "serve": LazyCommand(
         "adapters.cli.channels:serve",
         "Run the scheduler and the chosen platforms until stopped (SIGTERM or Ctrl-C).",
@@ -46,6 +50,18 @@ COMMANDS = {
         "adapters.cli.fetch:fetch_app", "Fetch papers from a source into the library."
     ),
     "index": LazyCommand("adapters.cli.index:index_app", "Manage this replica's search index."),
+    "channels": LazyCommand(
+        "adapters.cli.history:channels",
+        "List channels: topics, schedule, next digest, last outcome, why paused.",
+    ),
+    "deliveries": LazyCommand(
+        "adapters.cli.history:deliveries",
+        "Show a channel's digests, newest first: when, key, status, attempts, papers, error.",
+    ),
+    "why": LazyCommand(
+        "adapters.cli.why:why",
+        "Say why a paper did or did not reach a channel, one reason per line.",
+    ),
 }
 
 app = typer.Typer(

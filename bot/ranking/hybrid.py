@@ -40,7 +40,7 @@ class HybridCandidates:
 
 def query_text(query: Query) -> str:
     """What the model reads of a query: its words and phrases, not its filters."""
-    return " ".join([*query.words, *query.phrases])
+    return " ".join([*query.words, *query.required, *query.phrases])
 
 
 def hybrid_candidates(

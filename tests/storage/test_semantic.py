@@ -20,9 +20,8 @@ from sqlalchemy.engine import Engine
 from adapters.composition import Library, open_semantic
 from adapters.settings import Settings
 from bot.papers import Paper
-from bot.ranking.blend import STOPWORDS
 from bot.ranking.hybrid import MEANING_REASON
-from bot.ranking.query import parse_query, stems
+from bot.ranking.query import STOPWORDS, parse_query, stems
 from bot.ranking.search import IndexRanker
 from bot.sources.hf.parse import parse_daily_papers_json
 from storage import embedding
