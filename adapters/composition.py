@@ -228,8 +228,16 @@ def build_app(
         clock=now,
         shape=taste.ranker_for,
     )
+    from adapters.paper_lookup import ArxivPaperLookup  # it imports this module
+
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, taste=taste
+        channels,
+        library.papers,
+        library.ranker,
+        runner,
+        clock=now,
+        taste=taste,
+        fetcher=ArxivPaperLookup(settings, library),
     )
     status = RepositoryChannelStatus(channels, clock=now)
     return App(library, channels, chat, runner, commands, status)
