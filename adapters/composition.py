@@ -32,6 +32,7 @@ from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.metrics import SEARCH_LATENCY
+from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
 from bot.ports import IngestReport, MatchCounter, Ranker
 from bot.ranking.blend import RankedPaper
@@ -41,10 +42,12 @@ from bot.taste.service import TasteService
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
+from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
 from storage.vote_store import SqlVoteStore
+from storage.workspace_repository import SqlWorkspaceRules
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -141,6 +144,7 @@ class App:
     runner: DigestRunner
     commands: CommandService
     status: ChannelStatus
+    taste: TasteService | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -230,6 +234,7 @@ def build_app(
     )
     from adapters.paper_lookup import ArxivPaperLookup  # it imports this module
 
+    feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
         channels,
         library.papers,
@@ -238,9 +243,11 @@ def build_app(
         clock=now,
         taste=taste,
         fetcher=ArxivPaperLookup(settings, library),
+        feeds=feeds,
+        workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status)
+    return App(library, channels, chat, runner, commands, status, taste)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

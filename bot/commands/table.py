@@ -20,7 +20,7 @@ class Access(StrEnum):
 
     ANYONE = "anyone"
     MANAGERS = "managers"
-    # Anyone may look (``settings``); only a manager may change anything.
+    # Anyone may look (``settings``, ``feed``); only a manager may change anything.
     MANAGERS_TO_CHANGE = "managers to change"
 
 
@@ -120,6 +120,7 @@ VERBS: tuple[Verb, ...] = (
             Example("weekdays 08:30"),
             Example("weekly mon 09:00 America/New_York"),
             Example("off"),
+            Example("rollup fri 16:00", "the week's most liked papers"),
         ),
         argument=Argument("spec", "When"),
         access=Access.MANAGERS,
@@ -143,9 +144,18 @@ VERBS: tuple[Verb, ...] = (
             Example("window 7d"),
             Example("window all", "any age"),
             Example("empty quiet", "or explain"),
+            Example("taste off", "votes stop shaping the ranking"),
+            Example("followups 50", "reply in a paper's thread at 50 upvotes"),
         ),
         argument=Argument("options", "Empty shows them", required=False),
         access=Access.MANAGERS_TO_CHANGE,
+    ),
+    Verb(
+        "forget",
+        summary="Clear this channel's votes: its taste starts over",
+        help="clear this channel's votes (its taste starts over)",
+        examples=(Example(""),),
+        access=Access.MANAGERS,
     ),
     Verb(
         "resume",
@@ -154,6 +164,16 @@ VERBS: tuple[Verb, ...] = (
         examples=(Example(""),),
         access=Access.MANAGERS,
         needs_posting=True,
+    ),
+    Verb(
+        "feed",
+        summary="A private Atom feed link of the papers posted here (only you see it)",
+        help="a private feed link of the papers posted here (only you see it)",
+        examples=(Example(""), Example("reset", "revokes every link")),
+        argument=Argument(
+            "reset", "Revoke every feed link of this channel", required=False, flag=True
+        ),
+        access=Access.MANAGERS_TO_CHANGE,
     ),
     Verb("help", summary="How to use Paperboy", help="this list", examples=(Example(""),)),
 )

@@ -19,7 +19,9 @@ SUBCOMMANDS = [
     "schedule",
     "digest",
     "settings",
+    "forget",
     "resume",
+    "feed",
     "help",
 ]
 
