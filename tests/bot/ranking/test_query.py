@@ -35,6 +35,7 @@ from bot.ranking.query import Query, QuerySyntaxError, Since, parse_query, stems
         ('+"kv cache" memory', Query(words=("memory",), phrases=("kv cache",))),
         ("FewRel: A Dataset", Query(words=("fewrel", "a", "dataset"))),
         ("colour:red", Query(words=("colour", "red"))),
+        ('"Not not bad"is not"bad": negation', Query(words=("not", "bad", "is", "negation"))),
         ("", Query()),
         ("- -- ", Query()),
     ],
