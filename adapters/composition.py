@@ -267,6 +267,8 @@ def build_app(
         clock=now,
         shape=taste.ranker_for,
     )
+    from adapters.paper_lookup import ArxivPaperLookup  # it imports this module
+
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
         channels,
@@ -275,6 +277,7 @@ def build_app(
         runner,
         clock=now,
         taste=taste,
+        fetcher=ArxivPaperLookup(settings, library),
         feeds=feeds,
         workspaces=SqlWorkspaceRules(library.engine),
     )
