@@ -6,6 +6,7 @@ repeating their vectors measures the same search work as embedding a million tex
 less. The cache is one ``.npy`` file per 512 papers in ``--cache``; a killed run resumes.
 
     python bench/vector_cache.py --corpus PATH --cache DIR [--limit N] [--threads 2]
+    python bench/vector_cache.py --csfcube DIR --cache DIR      # the CSFCube corpus instead
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -20,7 +22,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.corpus import read_corpus  # after the path set-up
+from bench import csfcube  # after the path set-up
+from bench.corpus import read_corpus
+from bot.papers import Paper
 from storage.embedding import load_embedder, paper_text
 from storage.vectors import quantize
 
@@ -35,12 +39,11 @@ def cached_vectors(cache: Path) -> np.ndarray:
     return np.concatenate([np.load(p) for p in parts])
 
 
-def fill(corpus: Path, cache: Path, limit: int | None, threads: int) -> dict[str, float]:
+def fill(papers: Iterator[Paper], cache: Path, limit: int | None, threads: int) -> dict[str, float]:
     """Embed the papers not cached yet (up to ``limit``); papers/s of this run."""
     cache.mkdir(parents=True, exist_ok=True)
     embedder = load_embedder(threads=threads)
     done = len(list(cache.glob("part-*.npy"))) * PART
-    papers = read_corpus(corpus, None)
     papers = islice(papers, done, limit)
     count, spent, index = 0, 0.0, done // PART
     while chunk := list(islice(papers, PART)):
@@ -59,12 +62,15 @@ def fill(corpus: Path, cache: Path, limit: int | None, threads: int) -> dict[str
 def main() -> None:
     """Fill the cache and print what this run did."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--corpus", type=Path)
+    source.add_argument("--csfcube", type=Path)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
-    print(fill(args.corpus, args.cache, args.limit, args.threads))
+    papers = read_corpus(args.corpus, None) if args.corpus else csfcube.read_papers(args.csfcube)
+    print(fill(papers, args.cache, args.limit, args.threads))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,10 @@ COMMANDS = {
     "fetch": LazyCommand(
         "adapters.cli.fetch:fetch_app", "Fetch papers from a source into the library."
     ),
-    "index": LazyCommand("adapters.cli.index:index_app", "Manage this replica's search index."),
+    "index": LazyCommand(
+        "adapters.cli.index:index_app",
+        "Manage the search index and vectors.",
+    ),
     "channels": LazyCommand(
         "adapters.cli.history:channels",
         "List channels: topics, schedule, next digest, last outcome, why paused.",
