@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.chat import ChannelRef
+from bot.digests.claims import DEFAULT_POLICY, ClaimPolicy
 from bot.digests.schedule import ScheduleSpec
 from bot.digests.status import DigestStatus
 
@@ -126,10 +127,11 @@ class ChannelRepository(Protocol):
         *,
         worker: str,
         now: datetime,
-        lease_seconds: float,
         scheduled_for: datetime | None,
+        policy: ClaimPolicy = DEFAULT_POLICY,
     ) -> Claim | None:
-        """Own the (channel, period) digest, or None when it is done or owned by a live worker."""
+        """Own the (channel, period) digest, or None when ``policy`` says to leave it (done,
+        owned by a live worker, backing off); a digest out of attempts becomes ``failed``."""
         ...
 
     def reserve_papers(

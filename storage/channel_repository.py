@@ -9,7 +9,7 @@ claim. Both are single statements, atomic on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import and_, delete, func, update
@@ -25,8 +25,9 @@ from bot.channels import (
     Subscription,
 )
 from bot.chat import ChannelRef
+from bot.digests.claims import DEFAULT_POLICY, ClaimDecision, ClaimPolicy, DigestState
 from bot.digests.schedule import ScheduleSpec
-from bot.digests.status import FINISHED, DigestStatus
+from bot.digests.status import DigestStatus
 from storage.database import session_scope
 from storage.models import (
     ChannelRow,
@@ -37,11 +38,6 @@ from storage.models import (
     SubscriptionRow,
 )
 
-MAX_ATTEMPTS = 5
-# A failed attempt (throttled, platform down) is tried again only after this wait, doubling
-# per attempt and capped by the lease: the next tick must not hit a platform that just said
-# "Retry-After" (the retry handler's own retries have been used up by then).
-RETRY_BACKOFF_SECONDS = 5.0
 _SETTINGS = frozenset({"max_papers", "min_upvotes", "window_days", "empty_mode"})
 
 
@@ -288,10 +284,10 @@ class SqlChannelRepository:
         *,
         worker: str,
         now: datetime,
-        lease_seconds: float,
         scheduled_for: datetime | None,
+        policy: ClaimPolicy = DEFAULT_POLICY,
     ) -> Claim | None:
-        """Own the (channel, period) digest, or None when done or owned by a live worker."""
+        """Own the (channel, period) digest, or None when ``policy`` says to leave it."""
         with session_scope(self._engine) as session:
             existing = session.exec(
                 select(DigestRow).where(
@@ -316,48 +312,33 @@ class SqlChannelRepository:
                     .returning(col(DigestRow.id))
                 ).first()
                 return Claim(digest_pk=inserted[0], period_key=period_key) if inserted else None
-            if existing.status in FINISHED:
+            status = DigestStatus(existing.status)
+            state = DigestState(status, existing.attempts, existing.claimed_at)
+            decision = policy.decide(state, now)
+            if decision is ClaimDecision.GIVE_UP:
+                _compare_and_set(
+                    session, existing, status=DigestStatus.FAILED, note=policy.give_up_note()
+                )
                 return None
-            stale = existing.claimed_at is None or existing.claimed_at < now - timedelta(
-                seconds=lease_seconds
-            )
-            if existing.status in (DigestStatus.CLAIMED, DigestStatus.POSTING) and not stale:
-                return None
-            if existing.status == DigestStatus.RETRY and existing.attempts >= MAX_ATTEMPTS:
-                existing.status = DigestStatus.FAILED
-                session.add(existing)
-                return None
-            if existing.status == DigestStatus.RETRY and not _backed_off(
-                existing, now, lease_seconds
-            ):
+            if decision is not ClaimDecision.TAKE:
                 return None
             # Read before the UPDATE: the ORM refreshes ``existing`` with the new values.
-            digest_pk, was_posting = existing.id, existing.status == DigestStatus.POSTING
-            planned = tuple(existing.planned_ids)
-            won = session.execute(
-                update(DigestRow)
-                .where(
-                    and_(
-                        col(DigestRow.id) == existing.id,
-                        col(DigestRow.attempts) == existing.attempts,
-                        col(DigestRow.status) == existing.status,
-                    )
-                )
-                .values(
-                    status=DigestStatus.CLAIMED,
-                    claimed_by=worker,
-                    claimed_at=now,
-                    attempts=existing.attempts + 1,
-                )
-                .returning(col(DigestRow.id))
-            ).first()
-            if won is None:
+            digest_pk, planned = existing.id, tuple(existing.planned_ids)
+            won = _compare_and_set(
+                session,
+                existing,
+                status=DigestStatus.CLAIMED,
+                claimed_by=worker,
+                claimed_at=now,
+                attempts=existing.attempts + 1,
+            )
+            if not won:
                 return None
             assert digest_pk is not None
             return Claim(
                 digest_pk=digest_pk,
                 period_key=period_key,
-                recovering=was_posting,
+                recovering=status is DigestStatus.POSTING,
                 planned_ids=planned,
             )
 
@@ -554,10 +535,22 @@ class SqlChannelRepository:
         return None
 
 
-def _backed_off(row: DigestRow, now: datetime, lease_seconds: float) -> bool:
-    """Whether a digest that failed transiently has waited long enough to be tried again."""
-    wait = min(lease_seconds, RETRY_BACKOFF_SECONDS * 2 ** max(0, row.attempts - 1))
-    return row.claimed_at is None or row.claimed_at <= now - timedelta(seconds=wait)
+def _compare_and_set(session: Session, row: DigestRow, **values: object) -> bool:
+    """Update ``row`` only if nobody changed its status or attempts since it was read: of
+    several workers racing for the same digest, exactly one wins."""
+    won = session.execute(
+        update(DigestRow)
+        .where(
+            and_(
+                col(DigestRow.id) == row.id,
+                col(DigestRow.attempts) == row.attempts,
+                col(DigestRow.status) == row.status,
+            )
+        )
+        .values(**values)
+        .returning(col(DigestRow.id))
+    ).first()
+    return won is not None
 
 
 def _to_settings(row: ChannelRow, subs: Sequence[SubscriptionRow]) -> ChannelSettings:

@@ -80,14 +80,12 @@ def test_why_with_a_bad_paper_id_or_channel_ref(db_env: str, engine: Engine) -> 
 def post(engine: Engine, ref: ChannelRef, key: str, ids: list[str], *, fail: str = "") -> None:
     channels = SqlChannelRepository(engine)
     channel = channels.ensure_channel(ref, NOW)
-    claim = channels.claim_digest(
-        channel.pk, key, worker="w", now=NOW, lease_seconds=60, scheduled_for=NOW
-    )
+    claim = channels.claim_digest(channel.pk, key, worker="w", now=NOW, scheduled_for=NOW)
     assert claim is not None
     if fail:
         channels.mark_finished(claim.digest_pk, "failed", fail, NOW)
         return
-    channels.mark_posting(claim.digest_pk, "w", ids, NOW)
+    channels.reserve_papers(claim.digest_pk, channel.pk, "w", ids, NOW)
     channels.mark_posted(claim.digest_pk, channel.pk, ids, "1700000000.000100", NOW)
 
 
