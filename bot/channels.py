@@ -11,8 +11,33 @@ from bot.chat import ChannelRef
 from bot.digests.claims import DEFAULT_POLICY, ClaimPolicy
 from bot.digests.schedule import ScheduleSpec
 from bot.digests.status import DigestStatus
+from bot.errors import UserError
 
 EMPTY_MODES = ("explain", "quiet")
+
+
+class NoChannel(UserError):
+    """Something that needs a channel came from nowhere (a direct message, the app's home)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This needs a channel: run it in the channel whose digest it is about, "
+            "not in a direct message or the app's home."
+        )
+
+
+class AmbiguousChannel(UserError):
+    """A reference without its workspace (``slack:C2``) that names channels in several."""
+
+    def __init__(self, ref: ChannelRef, matches: Sequence[ChannelRef]) -> None:
+        self.matches = tuple(matches)
+        listed = ", ".join(
+            f"{match} ({match.display})" if match.name else str(match) for match in self.matches
+        )
+        super().__init__(
+            f"{ref} is in {len(self.matches)} workspaces: {listed}. Say which one.",
+            example=f"--channel {self.matches[0]}",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels import (
+    AmbiguousChannel,
     ChannelSettings,
     Claim,
     LastDigest,
+    NoChannel,
     SeenElsewhere,
     Subscription,
 )
@@ -72,7 +74,9 @@ class SqlChannelRepository:
             if row.workspace_id == ref.workspace_id:
                 return row
         loose = [row for row in rows if not row.workspace_id or not ref.workspace_id]
-        return loose[0] if len(loose) == 1 else None
+        if len(loose) > 1:
+            raise AmbiguousChannel(ref, [_ref_of(row) for row in loose])
+        return loose[0] if loose else None
 
     @staticmethod
     def _settings(session: Session, row: ChannelRow) -> ChannelSettings:
@@ -90,6 +94,8 @@ class SqlChannelRepository:
             return self._settings(session, row) if row else None
 
     def _ensure(self, session: Session, ref: ChannelRef, now: datetime) -> ChannelRow:
+        if not ref.channel_id:  # a DM or App Home interaction: never an empty channel row
+            raise NoChannel()
         row = self._find(session, ref)
         if row is None:
             stmt = (
@@ -553,17 +559,21 @@ def _compare_and_set(session: Session, row: DigestRow, **values: object) -> bool
     return won is not None
 
 
+def _ref_of(row: ChannelRow) -> ChannelRef:
+    return ChannelRef(
+        platform=row.platform,
+        channel_id=row.channel_id,
+        workspace_id=row.workspace_id,
+        name=row.name,
+    )
+
+
 def _to_settings(row: ChannelRow, subs: Sequence[SubscriptionRow]) -> ChannelSettings:
     hour, minute = (int(part) for part in row.schedule_time.split(":"))
     assert row.id is not None
     return ChannelSettings(
         pk=row.id,
-        ref=ChannelRef(
-            platform=row.platform,
-            channel_id=row.channel_id,
-            workspace_id=row.workspace_id,
-            name=row.name,
-        ),
+        ref=_ref_of(row),
         schedule=ScheduleSpec(
             kind=row.schedule,
             at=time(hour, minute),
