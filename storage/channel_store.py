@@ -16,9 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.channels import (
+    DEFAULTS,
     AmbiguousChannel,
     ChannelSettings,
     NoChannel,
+    SettingsChange,
     Subscription,
 )
 from bot.chat import ChannelRef
@@ -28,8 +30,6 @@ from storage.models import (
     ChannelRow,
     SubscriptionRow,
 )
-
-_SETTINGS = frozenset({"max_papers", "min_upvotes", "window_days", "empty_mode"})
 
 
 def dialect_insert(engine: Engine, table: Any) -> Any:
@@ -92,12 +92,13 @@ class SqlChannelStore:
                     workspace_id=ref.workspace_id,
                     channel_id=ref.channel_id,
                     name=ref.name,
-                    schedule="off",
-                    schedule_time="09:00",
-                    timezone="UTC",
-                    max_papers=5,
-                    window_days=14,
-                    empty_mode="explain",
+                    schedule=DEFAULTS.schedule.kind,
+                    schedule_time=f"{DEFAULTS.schedule.at:%H:%M}",
+                    timezone=DEFAULTS.schedule.timezone,
+                    max_papers=DEFAULTS.max_papers,
+                    min_upvotes=DEFAULTS.min_upvotes,
+                    window_days=DEFAULTS.window_days,
+                    empty_mode=DEFAULTS.empty_mode,
                     created_at=now,
                 )
                 .on_conflict_do_nothing()
@@ -119,7 +120,8 @@ class SqlChannelStore:
             return self._settings(session, self._ensure(session, ref, now))
 
     def add_topic(self, ref: ChannelRef, text: str, now: datetime) -> bool:
-        """Subscribe; False when the channel already follows exactly this topic."""
+        """Subscribe; False when the channel already follows this topic (in any case: the
+        table's unique index is on the lower-cased text, so a race cannot store both)."""
         with session_scope(self._engine) as session:
             row = self._ensure(session, ref, now)
             inserted = session.execute(
@@ -158,14 +160,11 @@ class SqlChannelStore:
             row.schedule_updated_at = now
             session.add(row)
 
-    def update_settings(self, ref: ChannelRef, now: datetime, **changes: object) -> None:
-        """Change max_papers, min_upvotes, window_days or empty_mode."""
-        unknown = set(changes) - _SETTINGS
-        if unknown:
-            raise ValueError(f"unknown settings {sorted(unknown)}")
+    def update_settings(self, ref: ChannelRef, now: datetime, change: SettingsChange) -> None:
+        """Apply ``change``: only the settings it names are written."""
         with session_scope(self._engine) as session:
             row = self._ensure(session, ref, now)
-            for key, value in changes.items():
+            for key, value in change.changed().items():
                 setattr(row, key, value)
             session.add(row)
 

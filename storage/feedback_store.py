@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import col, select
+from sqlmodel import col
 
 from bot.chat import ChannelRef
 from storage.channel_store import SqlChannelStore
@@ -34,16 +33,3 @@ class SqlFeedbackStore(SqlChannelStore):
                 .returning(col(FeedbackRow.id))
             ).first()
             return inserted is not None
-
-    def feedback_counts(self, ref: ChannelRef) -> dict[tuple[str, str], int]:
-        """(paper id, kind) → number of presses in the channel."""
-        with session_scope(self._engine) as session:
-            row = self._find(session, ref)
-            if row is None:
-                return {}
-            rows = session.exec(
-                select(FeedbackRow.paper_id, FeedbackRow.kind, func.count())
-                .where(FeedbackRow.channel_pk == row.id)
-                .group_by(col(FeedbackRow.paper_id), col(FeedbackRow.kind))
-            ).all()
-            return {(paper_id, kind): int(count) for paper_id, kind, count in rows}

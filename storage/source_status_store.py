@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from bot.channels import SourceProblem
 from storage.database import session_scope
 from storage.models import (
     SourceStatusRow,
@@ -31,8 +32,8 @@ class SqlSourceStatus:
                 row.last_error = error
             session.add(row)
 
-    def source_problem(self, since: datetime, sources: Sequence[str]) -> str | None:
-        """A sentence naming one of ``sources`` that failed since ``since`` and is still down."""
+    def source_problem(self, since: datetime, sources: Sequence[str]) -> SourceProblem | None:
+        """One of ``sources`` that failed since ``since`` and is still down, if any."""
         with session_scope(self._engine) as session:
             rows = session.exec(
                 select(SourceStatusRow)
@@ -40,16 +41,10 @@ class SqlSourceStatus:
                 .order_by(col(SourceStatusRow.source))
             )
             for row in rows:
-                failed = row.last_error_at is not None and row.last_error_at >= since
-                recovered = (
-                    row.last_ok_at is not None
-                    and row.last_error_at is not None
-                    and (row.last_ok_at > row.last_error_at)
-                )
-                if failed and not recovered:
-                    assert row.last_error_at is not None
-                    return (
-                        f"{row.source} could not be reached "
-                        f"(last tried {row.last_error_at:%a %H:%M} UTC)."
-                    )
+                failed_at = row.last_error_at
+                if failed_at is None or failed_at < since:
+                    continue
+                if row.last_ok_at is not None and row.last_ok_at > failed_at:
+                    continue  # recovered
+                return SourceProblem(row.source, failed_at)
         return None

@@ -126,7 +126,10 @@ def _circumstances(
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     problem = repository.source_problem(midnight, sources)
     if problem:
-        return [f"{problem} Digests will catch up once it is back."]
+        return [
+            f"{problem.source} could not be reached (last tried "
+            f"{problem.last_error_at:%a %H:%M} UTC). Digests will catch up once it is back."
+        ]
     local = now.astimezone(ZoneInfo(channel.schedule.timezone))
     quiet = _quiet_categories(channel, calendar, local.date())
     if quiet:
