@@ -173,8 +173,16 @@ class ChannelStore(Protocol):
         """Pause every channel of a workspace; return how many."""
         ...
 
-    def scheduled_channels(self) -> list[ChannelSettings]:
-        """Channels with a schedule, not paused, following at least one topic."""
+    def scheduled_channels(self, due_by: datetime | None = None) -> list[ChannelSettings]:
+        """Channels with a schedule, not paused, following at least one topic (only those
+        whose next slot has come by ``due_by``, when given)."""
+        ...
+
+    def set_next_due(
+        self, channel_pk: int, next_due_at: datetime | None, *, after_period: str | None = None
+    ) -> None:
+        """When the channel's next slot comes; with ``after_period``, only once that
+        period's digest is finished."""
         ...
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -24,10 +24,12 @@ from bot.channels import (
     Subscription,
 )
 from bot.chat import ChannelRef
-from bot.digests.schedule import ScheduleSpec
+from bot.digests.schedule import ScheduleSpec, next_slot
+from bot.digests.status import FINISHED
 from storage.database import session_scope
 from storage.models import (
     ChannelRow,
+    DigestRow,
     SubscriptionRow,
 )
 
@@ -158,6 +160,8 @@ class SqlChannelStore:
             row.schedule_weekday = spec.weekday
             row.timezone = spec.timezone
             row.schedule_updated_at = now
+            upcoming = next_slot(spec, now)
+            row.next_due_at = upcoming.due_at if upcoming else None
             session.add(row)
 
     def update_settings(self, ref: ChannelRef, now: datetime, change: SettingsChange) -> None:
@@ -190,24 +194,47 @@ class SqlChannelStore:
             ).all()
             return len(result)
 
-    def scheduled_channels(self) -> list[ChannelSettings]:
-        """Channels with a schedule, not paused, following at least one topic."""
+    def scheduled_channels(self, due_by: datetime | None = None) -> list[ChannelSettings]:
+        """Channels with a schedule, not paused, following at least one topic — only those
+        whose next slot has come by ``due_by`` when given (an indexed read: an idle tick at
+        10,000 channels reads nothing)."""
+        wanted = and_(col(ChannelRow.schedule) != "off", col(ChannelRow.paused_reason).is_(None))
+        if due_by is not None:
+            due = col(ChannelRow.next_due_at)
+            wanted = and_(wanted, or_(due.is_(None), due <= due_by))
         with session_scope(self._engine) as session:
-            rows = session.exec(
-                select(ChannelRow).where(
-                    ChannelRow.schedule != "off", col(ChannelRow.paused_reason).is_(None)
-                )
-            ).all()
+            rows = session.exec(select(ChannelRow).where(wanted)).all()
             by_pk = {row.id: row for row in rows}
             subs: dict[int, list[SubscriptionRow]] = {}
             if by_pk:
                 for sub in session.exec(
                     select(SubscriptionRow)
-                    .where(col(SubscriptionRow.channel_pk).in_(list(by_pk)))
+                    .where(
+                        col(SubscriptionRow.channel_pk).in_(
+                            select(col(ChannelRow.id)).where(wanted)
+                        )
+                    )
                     .order_by(col(SubscriptionRow.id))
                 ):
                     subs.setdefault(sub.channel_pk, []).append(sub)
             return [_to_settings(row, subs[pk]) for pk, row in by_pk.items() if pk in subs]
+
+    def set_next_due(
+        self, channel_pk: int, next_due_at: datetime | None, *, after_period: str | None = None
+    ) -> None:
+        """Record when the channel's next slot comes, so ticks before it skip the channel.
+        With ``after_period``, only once that period's digest is finished (a retry or a live
+        claim elsewhere keeps the channel due; whichever worker finishes moves it on)."""
+        stmt = update(ChannelRow).where(col(ChannelRow.id) == channel_pk)
+        if after_period is not None:
+            finished = select(col(DigestRow.id)).where(
+                col(DigestRow.channel_pk) == channel_pk,
+                col(DigestRow.period_key) == after_period,
+                col(DigestRow.status).in_([str(s) for s in FINISHED]),
+            )
+            stmt = stmt.where(finished.exists())
+        with session_scope(self._engine) as session:
+            session.execute(stmt.values(next_due_at=next_due_at))
 
     def subscribed_texts(self) -> list[str]:
         """Every distinct topic any channel follows (the fetch loop reads their categories)."""

@@ -61,6 +61,8 @@ class ChannelRow(SQLModel, table=True):
     paused_reason: str | None = Field(default=None, sa_column=Column(Text))
     paused_at: datetime | None = None
     created_at: datetime
+    # When the next slot comes (None: unknown, check it); indexed so an idle tick reads nothing.
+    next_due_at: datetime | None = Field(default=None, index=True)
 
 
 class SubscriptionRow(SQLModel, table=True):

@@ -94,18 +94,28 @@ class DigestRunner:
         self._policy = policy or ClaimPolicy(lease_seconds=lease_seconds)
         self._clock = clock
 
-    def ranker_for(self, channel: ChannelSettings) -> Ranker:
-        """The ranker for ``channel``'s digests: shaped by its taste when one is set up
-        (blocking: call it in a worker thread)."""
-        return self._shape(channel, self._ranker) if self._shape else self._ranker
+    @property
+    def ranker(self) -> Ranker:
+        """The shared ranker every channel's digest starts from."""
+        return self._ranker
+
+    def ranker_for(self, channel: ChannelSettings, base: Ranker | None = None) -> Ranker:
+        """The ranker for ``channel``'s digests: ``base`` (the scheduler pass's shared one,
+        else ours) shaped by the channel's taste when one is set up (blocking: call it in a
+        worker thread)."""
+        ranker = base or self._ranker
+        return self._shape(channel, ranker) if self._shape else ranker
 
     def adapter_for(self, platform: str) -> ChatAdapter | None:
         """The adapter that posts to ``platform``, if that platform is enabled here."""
         return self._adapters.get(platform)
 
-    async def run_scheduled(self, channel: ChannelSettings, slot: Slot) -> Outcome:
-        """Post the digest of ``slot`` unless it is done or another worker owns it."""
-        return await self._claim_and_deliver(channel, slot.period_key, slot.due_at)
+    async def run_scheduled(
+        self, channel: ChannelSettings, slot: Slot, ranker: Ranker | None = None
+    ) -> Outcome:
+        """Post the digest of ``slot`` unless it is done or another worker owns it;
+        ``ranker`` is the pass's shared one (:class:`bot.digests.pass_cache.PassRanker`)."""
+        return await self._claim_and_deliver(channel, slot.period_key, slot.due_at, ranker)
 
     async def post_now(self, channel: ChannelSettings) -> Outcome:
         """Post the channel's digest now (``/papers digest``), recorded like a scheduled one."""
@@ -113,7 +123,11 @@ class DigestRunner:
         return await self._claim_and_deliver(channel, f"manual:{now:%Y-%m-%dT%H:%M:%S.%f}", None)
 
     async def _claim_and_deliver(
-        self, channel: ChannelSettings, period_key: str, scheduled_for: datetime | None
+        self,
+        channel: ChannelSettings,
+        period_key: str,
+        scheduled_for: datetime | None,
+        ranker: Ranker | None = None,
     ) -> Outcome:
         if self.adapter_for(channel.ref.platform) is None:
             return Outcome(
@@ -130,10 +144,14 @@ class DigestRunner:
         )
         if claim is None:
             return Outcome(DeliveryOutcome.BUSY)
-        return await self._deliver(channel, claim, scheduled_for)
+        return await self._deliver(channel, claim, scheduled_for, ranker)
 
     async def _deliver(
-        self, channel: ChannelSettings, claim: Claim, scheduled_for: datetime | None
+        self,
+        channel: ChannelSettings,
+        claim: Claim,
+        scheduled_for: datetime | None,
+        base: Ranker | None,
     ) -> Outcome:
         adapter = self._adapters[channel.ref.platform]
         key = delivery_key(channel, claim.period_key)
@@ -155,7 +173,7 @@ class DigestRunner:
                     DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered"
                 )
         now = self._clock()
-        ranker = await asyncio.to_thread(self.ranker_for, channel)
+        ranker = await asyncio.to_thread(self.ranker_for, channel, base)
         digest = await asyncio.to_thread(
             build_channel_digest,
             channel,
