@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.channels import ChannelRepository, ChannelSettings
+from bot.channels import ChannelRepository, ChannelSettings, NoChannel
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
@@ -137,6 +137,8 @@ class CommandService:
         self, channel: ChannelRef, paper_id: str, kind: FeedbackKind, caller: Caller
     ) -> Reply:
         """Store a 👍/👎/more press; "more like this" answers with similar papers."""
+        if not channel.channel_id:  # a button outside any channel: nothing to store it under
+            return error_reply(NoChannel().message)
         try:
             now = self._clock()
             await asyncio.to_thread(self._channels.ensure_channel, channel, now)

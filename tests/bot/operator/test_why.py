@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.channels import SettingsChange
 from bot.chat import ChannelRef
 from bot.digests.build import CANDIDATES_PER_TOPIC
 from bot.digests.runner import DigestRunner
@@ -52,7 +53,7 @@ class World:
         for topic in topics:
             self.channels.add_topic(ref, topic, NOW)
         if settings:
-            self.channels.update_settings(ref, NOW, **settings)
+            self.channels.update_settings(ref, NOW, SettingsChange.of(settings.items()))
 
     def why(self, ref: ChannelRef, paper_ref: str) -> WhyAnswer:
         channel = self.channels.get_channel(ref)
