@@ -38,6 +38,7 @@ from bot.ports import IngestReport, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
+from bot.taste.service import TasteService
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
@@ -45,6 +46,7 @@ from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
+from storage.vote_store import SqlVoteStore
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -211,6 +213,7 @@ def build_app(
     if "console" in names:
         adapters["console"] = ConsoleAdapter(output=settings.console_output)
     now = clock or _wall_clock
+    taste = TasteService(SqlVoteStore(library.engine), channels, library.papers, clock=now)
     runner = DigestRunner(
         channels,
         library.ranker,
@@ -219,10 +222,11 @@ def build_app(
         lease_seconds=settings.claim_lease_seconds,
         calendar=SqlAnnouncementCalendar(library.engine),
         clock=now,
+        shape=taste.ranker_for,
     )
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, feeds=feeds
+        channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
     )
     status = RepositoryChannelStatus(channels, clock=now)
     return App(library, channels, chat, runner, commands, status)

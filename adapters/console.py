@@ -1,8 +1,10 @@
-"""The console adapter: digests as readable plain text on a stream or an append-only file.
+"""The console adapter: digests and replies as readable plain text on a stream or a file.
 
 It is the embedded default (no accounts, no network). Writing to a file (``--output``), it
 also answers :meth:`find_posted` by looking for the delivery key it wrote, so a digest posted
-right before a crash is recognised instead of posted again.
+right before a crash is recognised instead of posted again. :func:`announcement` and
+:func:`answer` are how a command's :class:`~bot.chat.Reply` reads on a terminal, for
+``paperboy command`` and ``paperboy chat`` alike.
 """
 
 from __future__ import annotations
@@ -12,11 +14,21 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.chat import ChannelRef
+from bot.chat import ChannelRef, Reply
 from bot.commands.render import render_digest
 from bot.digests.build import Digest
 
 _MARK = "delivery:"
+
+
+def announcement(channel: ChannelRef, reply: Reply) -> str | None:
+    """The line a change announces to the whole channel (``[#general] You subscribed …``)."""
+    return f"[{channel.display}] {reply.announce}" if reply.announce else None
+
+
+def answer(reply: Reply) -> str:
+    """The reply to the caller; a mistake starts with ``Error:`` as every CLI failure does."""
+    return f"Error: {reply.text}" if reply.is_error else reply.text
 
 
 class ConsoleAdapter:
@@ -39,6 +51,12 @@ class ConsoleAdapter:
             os.write(fd, text.encode("utf-8"))
         finally:
             os.close(fd)
+
+    def show_reply(self, channel: ChannelRef, reply: Reply) -> None:
+        """Print a command's reply as the console renders it: the announcement, then the
+        answer (the console has no private replies: the caller is the whole channel)."""
+        line = announcement(channel, reply)
+        self._write(f"{line}\n{answer(reply)}\n" if line else f"{answer(reply)}\n")
 
     async def post_digest(self, channel: ChannelRef, digest: Digest, *, delivery_key: str) -> str:
         """Print the digest under a channel header that carries the delivery key."""

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
+from bot.digests.status import DigestStatus
 
 EMPTY_MODES = ("explain", "quiet")
 
@@ -42,7 +43,7 @@ class LastDigest:
     """When a channel last got a digest, and how it went."""
 
     period_key: str
-    status: str
+    status: DigestStatus
     at: datetime | None
     papers: int
 
@@ -148,7 +149,9 @@ class ChannelRepository(Protocol):
         """Record the post and its deliveries in one transaction."""
         ...
 
-    def mark_finished(self, digest_pk: int, status: str, note: str | None, now: datetime) -> None:
+    def mark_finished(
+        self, digest_pk: int, status: DigestStatus, note: str | None, now: datetime
+    ) -> None:
         """Record an outcome without deliveries: empty, skipped or failed."""
         ...
 

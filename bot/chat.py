@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.digests.build import Digest
 from bot.errors import PaperboyError, UserError
@@ -212,6 +212,22 @@ class CommandHandler(Protocol):
         self, channel: ChannelRef, paper_id: str, kind: FeedbackKind, caller: Caller
     ) -> Reply:
         """Store a button press on a digest paper; "more like this" answers with papers."""
+        ...
+
+
+@runtime_checkable
+class ReactionHandler(Protocol):
+    """Takes emoji reactions on Paperboy's messages as votes (see :mod:`bot.taste.signals`).
+
+    Platforms route reaction events here when the core they are given takes them; they pass
+    what the platform said, and the core decides whether it is a vote on one of our papers.
+    """
+
+    async def react(
+        self, channel: ChannelRef, message_ref: str, user_id: str, emoji: str, *, added: bool
+    ) -> bool:
+        """A reaction added (or taken back, ``added`` False); True when it changed a vote.
+        Never raises: a reaction nobody asked for gets no answer, even on failure."""
         ...
 
 

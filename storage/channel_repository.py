@@ -26,6 +26,7 @@ from bot.channels import (
 )
 from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
+from bot.digests.status import FINISHED, DigestStatus
 from storage.database import session_scope
 from storage.models import (
     ChannelRow,
@@ -42,7 +43,6 @@ MAX_ATTEMPTS = 5
 # "Retry-After" (the retry handler's own retries have been used up by then).
 RETRY_BACKOFF_SECONDS = 5.0
 _SETTINGS = frozenset({"max_papers", "min_upvotes", "window_days", "empty_mode"})
-_DONE = frozenset({"posted", "empty", "skipped", "failed"})
 
 
 def _insert(engine: Engine, table: Any) -> Any:
@@ -275,7 +275,9 @@ class SqlChannelRepository:
             ).first()
             if row is None:
                 return None
-            return LastDigest(row.period_key, row.status, row.posted_at, len(row.planned_ids))
+            return LastDigest(
+                row.period_key, DigestStatus(row.status), row.posted_at, len(row.planned_ids)
+            )
 
     # -- the claim --------------------------------------------------------------------------
 
@@ -302,7 +304,7 @@ class SqlChannelRepository:
                     .values(
                         channel_pk=channel_pk,
                         period_key=period_key,
-                        status="claimed",
+                        status=DigestStatus.CLAIMED,
                         attempts=1,
                         claimed_by=worker,
                         claimed_at=now,
@@ -314,21 +316,23 @@ class SqlChannelRepository:
                     .returning(col(DigestRow.id))
                 ).first()
                 return Claim(digest_pk=inserted[0], period_key=period_key) if inserted else None
-            if existing.status in _DONE:
+            if existing.status in FINISHED:
                 return None
             stale = existing.claimed_at is None or existing.claimed_at < now - timedelta(
                 seconds=lease_seconds
             )
-            if existing.status in ("claimed", "posting") and not stale:
+            if existing.status in (DigestStatus.CLAIMED, DigestStatus.POSTING) and not stale:
                 return None
-            if existing.status == "retry" and existing.attempts >= MAX_ATTEMPTS:
-                existing.status = "failed"
+            if existing.status == DigestStatus.RETRY and existing.attempts >= MAX_ATTEMPTS:
+                existing.status = DigestStatus.FAILED
                 session.add(existing)
                 return None
-            if existing.status == "retry" and not _backed_off(existing, now, lease_seconds):
+            if existing.status == DigestStatus.RETRY and not _backed_off(
+                existing, now, lease_seconds
+            ):
                 return None
             # Read before the UPDATE: the ORM refreshes ``existing`` with the new values.
-            digest_pk, was_posting = existing.id, existing.status == "posting"
+            digest_pk, was_posting = existing.id, existing.status == DigestStatus.POSTING
             planned = tuple(existing.planned_ids)
             won = session.execute(
                 update(DigestRow)
@@ -340,7 +344,7 @@ class SqlChannelRepository:
                     )
                 )
                 .values(
-                    status="claimed",
+                    status=DigestStatus.CLAIMED,
                     claimed_by=worker,
                     claimed_at=now,
                     attempts=existing.attempts + 1,
@@ -367,9 +371,9 @@ class SqlChannelRepository:
                 .where(
                     col(DigestRow.id) == digest_pk,
                     col(DigestRow.claimed_by) == worker,
-                    col(DigestRow.status) == "claimed",
+                    col(DigestRow.status) == DigestStatus.CLAIMED,
                 )
-                .values(status="posting", planned_ids=list(paper_ids), claimed_at=now)
+                .values(status=DigestStatus.POSTING, planned_ids=list(paper_ids), claimed_at=now)
                 .returning(col(DigestRow.id))
             ).first()
             return result is not None
@@ -388,7 +392,7 @@ class SqlChannelRepository:
                 update(DigestRow)
                 .where(col(DigestRow.id) == digest_pk)
                 .values(
-                    status="posted" if paper_ids else "empty",
+                    status=DigestStatus.POSTED if paper_ids else DigestStatus.EMPTY,
                     posted_at=now,
                     message_ref=message_ref[:200],
                     planned_ids=list(paper_ids),
@@ -411,7 +415,9 @@ class SqlChannelRepository:
                     .on_conflict_do_nothing()
                 )
 
-    def mark_finished(self, digest_pk: int, status: str, note: str | None, now: datetime) -> None:
+    def mark_finished(
+        self, digest_pk: int, status: DigestStatus, note: str | None, now: datetime
+    ) -> None:
         """Record an outcome without deliveries: skipped, retry or failed."""
         with session_scope(self._engine) as session:
             session.execute(

@@ -85,9 +85,7 @@ class DigestRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel_pk: int = Field(foreign_key="channels.id", index=True, ondelete="CASCADE")
     period_key: str = Field(max_length=64)  # e.g. "2026-11-26" or "manual:<timestamp>"
-    status: str = Field(
-        default="claimed", max_length=20
-    )  # claimed|posting|posted|empty|skipped|failed
+    status: str = Field(default="claimed", max_length=20)  # a bot.digests.status.DigestStatus
     attempts: int = 0
     claimed_by: str | None = Field(default=None, max_length=100)
     claimed_at: datetime | None = None

@@ -1,7 +1,7 @@
 """The ``paperboy`` command tree: this module only names the commands and where they live.
 
 Each command lives in its own module as a plain function or a sub-app — ``doctor``,
-``library`` (``search``, ``digest``), ``channels`` (``command``, ``serve``), ``db``,
+``library`` (``search``, ``digest``), ``channels`` (``command``, ``serve``), ``chat``, ``db``,
 ``fetch`` (``hf``, ``arxiv``), ``index`` — imported only when it runs (see
 :mod:`adapters.cli.lazy`), so ``paperboy --help`` starts fast. None of them imports this
 module. Shared error handling: :mod:`adapters.cli.support`; entry point:
@@ -36,6 +36,10 @@ COMMANDS = {
     "command": LazyCommand(
         "adapters.cli.channels:command",
         "Run any /papers command against a channel, without a chat platform.",
+    ),
+    "chat": LazyCommand(
+        "adapters.cli.chat:chat",
+        "Type /papers commands in a terminal and see the replies, without a chat platform.",
     ),
     "serve": LazyCommand(
         "adapters.cli.channels:serve",

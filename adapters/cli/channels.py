@@ -9,6 +9,7 @@ import typer
 
 from adapters.cli.support import EXIT_USER_ERROR, _settings, run_guarded
 from adapters.composition import App, configure_logging, open_app
+from adapters.console import announcement, answer
 from adapters.logging_setup import LogFormat
 from adapters.platforms import platforms_for_channel
 from adapters.serve import serve as serve_forever
@@ -18,13 +19,12 @@ from bot.errors import UserError
 
 
 def print_reply(channel: ChannelRef, reply: Reply) -> None:
-    """Show a reply as the console would: announcements first, then the answer."""
-    if reply.announce:
-        typer.echo(f"[{channel.display}] {reply.announce}")
-    if reply.is_error:
-        typer.echo(f"Error: {reply.text}", err=True)
-    else:
-        typer.echo(reply.text)
+    """Show a reply as the console renders it (announcement first, then the answer), a
+    mistake on stderr so scripts can tell."""
+    line = announcement(channel, reply)
+    if line:
+        typer.echo(line)
+    typer.echo(answer(reply), err=reply.is_error)
 
 
 def run_in_channel(settings: Settings, ref: ChannelRef, text: str, *, post: bool) -> Reply:

@@ -1,8 +1,10 @@
 """The Paperboy Discord client: an AutoShardedClient with the ``/papers`` tree.
 
 Intents are the minimum: slash commands and button presses need none, ``guilds`` tells us
-when the bot is removed from a server. Mentions are disabled client-wide, so nothing the bot
-sends can ping, whatever a paper title says.
+when the bot is removed from a server, ``guild_reactions`` (not privileged) brings the raw
+reaction events that count as votes
+(https://discord.com/developers/docs/events/gateway#gateway-intents). Mentions are disabled
+client-wide, so nothing the bot sends can ping, whatever a paper title says.
 
 The client is built before the core (the digest runner posts through it); the runtime hands
 it the ``/papers`` commands and the channel-status sink with :meth:`PaperboyClient.answer`
@@ -21,7 +23,7 @@ from discord import app_commands
 from adapters.discord.commands import SORRY, PapersCommands
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.settings import DiscordSettings
-from bot.chat import ChannelRef, ChannelStatus, FeedbackKind
+from bot.chat import ChannelRef, ChannelStatus, FeedbackKind, ReactionHandler
 
 log = logging.getLogger("paperboy.discord")
 REMOVED_REASON = "the bot was removed from this Discord server"
@@ -34,6 +36,7 @@ class PaperboyClient(discord.AutoShardedClient):
     def __init__(self, settings: DiscordSettings) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        intents.guild_reactions = True
         # Without ids, discord.py runs every shard (asking Discord how many when count is None).
         shards: dict[str, Any] = {"shard_count": settings.shard_count}
         if settings.shard_id_list:
@@ -47,6 +50,7 @@ class PaperboyClient(discord.AutoShardedClient):
         self.api_url = settings.api_url
         self.commands: PapersCommands | None = None
         self.channel_status: ChannelStatus | None = None
+        self.reactions: ReactionHandler | None = None
         self.tree = PapersTree(self)
 
     def answer(self, commands: PapersCommands, status: ChannelStatus) -> None:
@@ -89,6 +93,25 @@ class PaperboyClient(discord.AutoShardedClient):
         if self.commands is None:  # a posting-only client never connects the gateway
             return
         await self.commands.feedback_pressed(interaction, paper_id, kind)
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        """A reaction added anywhere the bot can see: maybe a vote (the core decides)."""
+        await self._reaction(payload, added=True)
+
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        """A reaction taken back: the vote it was goes too."""
+        await self._reaction(payload, added=False)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        """Raw events, because they come for messages outside the client's cache too (a
+        digest posted before a restart); the bot's own reactions are not votes."""
+        if self.reactions is None or (self.user is not None and payload.user_id == self.user.id):
+            return
+        guild = str(payload.guild_id) if payload.guild_id else ""
+        channel = ChannelRef("discord", str(payload.channel_id), guild)
+        await self.reactions.react(
+            channel, str(payload.message_id), str(payload.user_id), str(payload.emoji), added=added
+        )
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Kicked or banned from a server: pause all its channels (the core decides how)."""

@@ -24,11 +24,13 @@ from adapters.slack.blocks import (
     render_digest,
     render_results,
 )
+from adapters.slack.reactions import REACTION_EVENTS, register_reactions
 from bot.chat import (
     Caller,
     ChannelRef,
     ChannelStatus,
     CommandHandler,
+    ReactionHandler,
     Reply,
     Visibility,
 )
@@ -38,6 +40,8 @@ log = logging.getLogger(__name__)
 SLASH_COMMAND = "/papers"
 SORRY = "Sorry, something went wrong inside Paperboy; the details are in the log."
 _FEEDBACK_ACTIONS = re.compile(r"^paperboy_feedback_[a-z]+$")
+# Every bot event Paperboy subscribes to (the app manifest lists exactly these).
+BOT_EVENTS = ("app_uninstalled", "tokens_revoked", *REACTION_EVENTS)
 
 
 def _channel(team_id: str | None, channel_id: str, name: str | None = None) -> ChannelRef:
@@ -124,7 +128,9 @@ def register_listeners(
     status: ChannelStatus,
     installation_store: AsyncInstallationStore | None,
 ) -> None:
-    """Attach every Paperboy listener to ``app``."""
+    """Attach every Paperboy listener to ``app`` (reactions when the core takes them)."""
+    if isinstance(handler, ReactionHandler):
+        register_reactions(app, handler)
 
     @app.command(SLASH_COMMAND)
     async def on_papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

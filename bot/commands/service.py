@@ -28,6 +28,7 @@ from bot.commands.listing import (
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
+from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
 from bot.operator.feeds import FeedLinks
@@ -35,6 +36,8 @@ from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query, tokenize
+from bot.taste.service import TasteService
+from bot.taste.signals import button_vote
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +83,11 @@ class CommandService:
         runner: DigestRunner,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        taste: TasteService | None = None,
         feeds: FeedLinks | None = None,
     ) -> None:
         self._channels = channels
+        self._taste = taste
         self._feeds = feeds
         self._papers = papers
         self._ranker = ranker
@@ -122,6 +127,8 @@ class CommandService:
             await asyncio.to_thread(
                 self._channels.record_feedback, channel, paper_id, caller.user_id, kind.value, now
             )
+            if self._taste is not None:
+                await self._taste.vote(channel, paper_id, caller.user_id, *button_vote(kind))
             if kind is FeedbackKind.MORE:
                 paper = papers[0]
                 query, results = await asyncio.to_thread(self._similar, paper, now)
@@ -133,6 +140,18 @@ class CommandService:
         except Exception:
             log.exception("feedback failed", extra={"platform": channel.platform})
             return error_reply(APOLOGY)
+
+    async def react(
+        self, channel: ChannelRef, message_ref: str, user_id: str, emoji: str, *, added: bool
+    ) -> bool:
+        """A reaction on one of our messages, as a vote (:class:`bot.chat.ReactionHandler`)."""
+        if self._taste is None:
+            return False
+        try:
+            return await self._taste.react(channel, message_ref, user_id, emoji, added=added)
+        except Exception:
+            log.exception("reaction failed", extra=channel.log_fields())
+            return False
 
     def _similar(self, paper: Paper, now: datetime) -> tuple[Query, list[RankedPaper]]:
         """The first of the paper's :func:`similar_queries` that finds other papers."""
@@ -161,8 +180,11 @@ class CommandService:
                 text = table.help_text(caller.dialect, caller.manage_rule)
                 return _with_notice(Reply(text=text), notice)
             case grammar.Search(text=text, query=query):
+                ranker = self._ranker
+                if channel is not None:
+                    ranker = await asyncio.to_thread(self._runner.ranker_for, channel)
                 results = await asyncio.to_thread(
-                    self._ranker.search, query, limit=SEARCH_RESULTS, now=now
+                    ranker.search, query, limit=SEARCH_RESULTS, now=now
                 )
                 reply = _results_reply("Results for", text, results, caller.dialect, asked=text)
                 return _with_notice(reply, notice)
@@ -197,10 +219,11 @@ class CommandService:
                 "This channel follows no topics yet. Try `/papers subscribe scaling laws` first."
             )
         if preview:
+            ranker = await asyncio.to_thread(self._runner.ranker_for, channel)
             digest = await asyncio.to_thread(
                 build_channel_digest,
                 channel,
-                self._ranker,
+                ranker,
                 self._channels,
                 now=now,
                 calendar=self._runner.calendar,
@@ -211,11 +234,11 @@ class CommandService:
         if self._runner.adapter_for(ref.platform) is None:
             return error_reply(f"I cannot post to {ref.platform} from here: it is not configured.")
         outcome = await self._runner.post_now(channel)
-        if outcome.status == "posted":
+        if outcome.status is DeliveryOutcome.POSTED:
             return Reply(text=f"Posted {outcome.papers} papers to {channel_label(ref, dialect)}.")
-        if outcome.status in ("empty", "skipped"):
+        if outcome.status in (DeliveryOutcome.EMPTY, DeliveryOutcome.SKIPPED):
             return Reply(text=f"Nothing new to post. {outcome.note or ''}".strip())
-        if outcome.status == "paused":
+        if outcome.status is DeliveryOutcome.PAUSED:
             reason = dialect.quote(plain_reason(outcome.note or "the platform refused the post"))
             return error_reply(f"I could not post: {reason}. Digests here are paused until fixed.")
         # The platform's own words (codes, HTTP statuses) are in the runner's log line.

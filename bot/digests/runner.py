@@ -33,21 +33,24 @@ from bot.chat import (
 from bot.digests.build import Digest
 from bot.digests.channel import build_channel_digest
 from bot.digests.schedule import Slot
+from bot.digests.status import DeliveryOutcome, DigestStatus
 from bot.metrics import DELIVERY_LATENCY, DIGESTS
 from bot.ports import Ranker
 from bot.sources.arxiv.calendar import AnnouncementCalendar
 
 log = logging.getLogger(__name__)
 
+# A channel's own ranking (its taste, :mod:`bot.taste`) around the shared ranker; blocking.
+RankerShaper = Callable[[ChannelSettings, Ranker], Ranker]
+
 DEFAULT_LEASE_SECONDS = 600.0
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """What happened to one digest: ``posted``, ``empty`` (explained), ``skipped`` (quiet or
-    nothing to do), ``busy`` (someone else owns it), ``paused``, ``retry`` or ``failed``."""
+    """What happened to one digest (see :class:`DeliveryOutcome`)."""
 
-    status: str
+    status: DeliveryOutcome
     papers: int = 0
     note: str | None = None
     digest: Digest | None = None
@@ -71,14 +74,21 @@ class DigestRunner:
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         calendar: AnnouncementCalendar | None = None,
+        shape: RankerShaper | None = None,
     ) -> None:
         self._repo = repository
+        self._shape = shape
         self.calendar = calendar
         self._ranker = ranker
         self._adapters = adapters
         self._worker = worker
         self._lease = lease_seconds
         self._clock = clock
+
+    def ranker_for(self, channel: ChannelSettings) -> Ranker:
+        """The ranker for ``channel``'s digests: shaped by its taste when one is set up
+        (blocking: call it in a worker thread)."""
+        return self._shape(channel, self._ranker) if self._shape else self._ranker
 
     def adapter_for(self, platform: str) -> ChatAdapter | None:
         """The adapter that posts to ``platform``, if that platform is enabled here."""
@@ -97,7 +107,9 @@ class DigestRunner:
         self, channel: ChannelSettings, period_key: str, scheduled_for: datetime | None
     ) -> Outcome:
         if self.adapter_for(channel.ref.platform) is None:
-            return Outcome("busy", note=f"{channel.ref.platform} is not enabled in this process")
+            return Outcome(
+                DeliveryOutcome.BUSY, note=f"{channel.ref.platform} is not enabled in this process"
+            )
         claim = await asyncio.to_thread(
             self._repo.claim_digest,
             channel.pk,
@@ -108,7 +120,7 @@ class DigestRunner:
             scheduled_for=scheduled_for,
         )
         if claim is None:
-            return Outcome("busy")
+            return Outcome(DeliveryOutcome.BUSY)
         return await self._deliver(channel, claim, scheduled_for)
 
     async def _deliver(
@@ -129,30 +141,39 @@ class DigestRunner:
                     self._clock(),
                 )
                 log.info("recovered digest %s already posted before a crash", key)
-                DIGESTS.labels(platform, "posted").inc()
-                return Outcome("posted", papers=len(claim.planned_ids), note="recovered")
+                DIGESTS.labels(platform, DeliveryOutcome.POSTED).inc()
+                return Outcome(
+                    DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered"
+                )
         now = self._clock()
+        ranker = await asyncio.to_thread(self.ranker_for, channel)
         digest = await asyncio.to_thread(
-            build_channel_digest, channel, self._ranker, self._repo, now=now, calendar=self.calendar
+            build_channel_digest, channel, ranker, self._repo, now=now, calendar=self.calendar
         )
         ids = [item.ranked.paper.arxiv_id for item in digest.items]
         # An empty digest is explained in the channel only on schedule: someone who asked
         # with /papers digest gets the reason in their reply, not a "nothing new" post.
         if not ids and (channel.empty_mode == "quiet" or scheduled_for is None):
             await asyncio.to_thread(
-                self._repo.mark_finished, claim.digest_pk, "skipped", digest.empty_reason, now
+                self._repo.mark_finished,
+                claim.digest_pk,
+                DigestStatus.SKIPPED,
+                digest.empty_reason,
+                now,
             )
-            DIGESTS.labels(platform, "skipped").inc()
-            return Outcome("skipped", note=digest.empty_reason, digest=digest)
+            DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
+            return Outcome(DeliveryOutcome.SKIPPED, note=digest.empty_reason, digest=digest)
         still_mine = await asyncio.to_thread(
             self._repo.mark_posting, claim.digest_pk, self._worker, ids, now
         )
         if not still_mine:
-            return Outcome("busy", note="claim lost to another worker")
+            return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
         try:
             message_ref = await adapter.post_digest(channel.ref, digest, delivery_key=key)
         except ChannelUnavailable as exc:
-            return await self._give_up(channel, claim, "paused", exc.reason, pause=True)
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=True
+            )
         except WorkspaceUnavailable as exc:
             await asyncio.to_thread(
                 self._repo.pause_workspace,
@@ -161,14 +182,18 @@ class DigestRunner:
                 exc.reason,
                 self._clock(),
             )
-            return await self._give_up(channel, claim, "paused", exc.reason, pause=False)
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=False
+            )
         except TransientPostError as exc:
-            return await self._give_up(channel, claim, "retry", exc.reason, pause=False)
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.RETRY, exc.reason, pause=False
+            )
         posted_at = self._clock()
         await asyncio.to_thread(
             self._repo.mark_posted, claim.digest_pk, channel.pk, ids, message_ref, posted_at
         )
-        outcome = "posted" if ids else "empty"
+        outcome = DeliveryOutcome.POSTED if ids else DeliveryOutcome.EMPTY
         DIGESTS.labels(platform, outcome).inc()
         if scheduled_for is not None:
             DELIVERY_LATENCY.labels(platform).observe(
@@ -177,7 +202,13 @@ class DigestRunner:
         return Outcome(outcome, papers=len(ids), note=digest.empty_reason, digest=digest)
 
     async def _give_up(
-        self, channel: ChannelSettings, claim: Claim, status: str, reason: str, *, pause: bool
+        self,
+        channel: ChannelSettings,
+        claim: Claim,
+        status: DeliveryOutcome,
+        reason: str,
+        *,
+        pause: bool,
     ) -> Outcome:
         now = self._clock()
         if pause:
@@ -192,9 +223,9 @@ class DigestRunner:
         await asyncio.to_thread(
             self._repo.mark_finished,
             claim.digest_pk,
-            "retry" if status == "retry" else "failed",
+            DigestStatus.RETRY if status is DeliveryOutcome.RETRY else DigestStatus.FAILED,
             reason,
             now,
         )
-        DIGESTS.labels(channel.ref.platform, "failed").inc()
+        DIGESTS.labels(channel.ref.platform, DeliveryOutcome.FAILED).inc()
         return Outcome(status, note=reason)

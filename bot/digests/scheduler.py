@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from bot.channels import ChannelRepository, ChannelSettings
 from bot.digests.runner import DigestRunner, Outcome
 from bot.digests.schedule import Slot, latest_slot
+from bot.digests.status import DeliveryOutcome
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class Scheduler:
             found.append((channel, slot))
         return found
 
-    async def tick(self) -> Counter[str]:
+    async def tick(self) -> Counter[DeliveryOutcome]:
         """One pass over every scheduled channel; returns how many of each outcome."""
         now = self._clock()
         channels = await asyncio.to_thread(self._repo.scheduled_channels)
@@ -69,11 +70,11 @@ class Scheduler:
                     return await self._runner.run_scheduled(channel, slot)
                 except Exception:
                     log.exception("digest for %s failed", channel.ref)
-                    return Outcome("failed")
+                    return Outcome(DeliveryOutcome.FAILED)
 
         outcomes = await asyncio.gather(*(one(c, s) for c, s in due))
         counts = Counter(o.status for o in outcomes)
-        if counts.total() - counts["busy"]:
+        if counts.total() - counts[DeliveryOutcome.BUSY]:
             log.info("scheduler tick: %s", dict(counts))
         return counts
 

@@ -1,7 +1,7 @@
 """feed_tokens (private Atom feeds, SHA-256 only) and paper_signals (upvotes/stars over time)
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0011
 Create Date: 2026-11-29 23:12:08
 """
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0006"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -36,7 +36,7 @@ async def test_a_command_and_a_removal_arrive_over_the_gateway(
     finally:
         await runtime.stop()
 
-    assert fake.identified[0]["intents"] == discord.Intents(guilds=True).value
+    assert fake.identified[0]["intents"] == discord.Intents(guilds=True, guild_reactions=True).value
     assert fake.identified[0]["shard"] == [0, 1]  # the count Discord recommended
     assert [text for _, text, _ in core.handled] == ["list"]
     assert status.paused_workspaces[0][:2] == ("discord", str(GUILD_ID))

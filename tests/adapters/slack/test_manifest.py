@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from adapters.slack.listeners import SLASH_COMMAND
+from adapters.slack.listeners import BOT_EVENTS, SLASH_COMMAND
 from adapters.slack.runtime import BOT_SCOPES
 
 MANIFEST = Path(__file__).resolve().parents[3] / "deploy" / "slack-manifest.yaml"
@@ -19,9 +19,6 @@ def test_manifest_matches_the_code() -> None:
     commands = [c["command"] for c in manifest["features"]["slash_commands"]]
     assert commands == [SLASH_COMMAND]
     assert manifest["oauth_config"]["scopes"]["bot"] == list(BOT_SCOPES)
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_uninstalled",
-        "tokens_revoked",
-    }
+    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(BOT_EVENTS)
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
