@@ -44,6 +44,7 @@ from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
 from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
+from storage.paper_signals import SqlSignalHistory
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
 from storage.vote_store import SqlVoteStore
@@ -226,7 +227,14 @@ def build_app(
     )
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
+        channels,
+        library.papers,
+        library.ranker,
+        runner,
+        clock=now,
+        taste=taste,
+        feeds=feeds,
+        trends=SqlSignalHistory(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
     return App(library, channels, chat, runner, commands, status)

@@ -26,12 +26,14 @@ from bot.commands.listing import (
     settings_line,
 )
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
+from bot.commands.trending import trending_reply
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
 from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
 from bot.operator.feeds import FeedLinks
+from bot.operator.trending import SignalHistory
 from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
@@ -85,10 +87,12 @@ class CommandService:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         taste: TasteService | None = None,
         feeds: FeedLinks | None = None,
+        trends: SignalHistory | None = None,
     ) -> None:
         self._channels = channels
         self._taste = taste
         self._feeds = feeds
+        self._trends = trends
         self._papers = papers
         self._ranker = ranker
         self._runner = runner
@@ -199,6 +203,11 @@ class CommandService:
                 return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
                 return await self._digest(ref, channel, preview, now, dialect)
+            case grammar.Trending(request=request):
+                reply = await trending_reply(
+                    self._trends, self._papers, request, dialect=dialect, now=now
+                )
+                return _with_notice(reply, notice)
             case grammar.Feed(reset=reset):
                 reply = await feed_reply(
                     self._feeds, self._channels, ref, reset=reset, caller=caller, now=now
