@@ -134,7 +134,7 @@ def test_the_feed_lists_the_channels_papers_for_a_feed_reader(engine: Engine) ->
     assert entry.id == "https://arxiv.org/abs/2611.00001"
     assert [a.name for a in entry.authors] == ["Ada <Lovelace>", "Alan Turing"]
     assert entry.published == "2026-11-26T00:00:00Z" and entry.updated == "2026-11-27T09:00:00Z"
-    assert entry.summary.startswith('title matches "scaling" · 42 upvotes')
+    assert entry.summary.startswith('title has "scaling" · 42 upvotes')
     assert b"<script>" not in response.content  # escaped, never markup
 
 

@@ -57,7 +57,7 @@ def test_entries_say_why_with_the_digests_reason_line() -> None:
     paper = Paper(arxiv_id="2611.00001", title="Scaling laws", upvotes=3)
     unrelated = Paper(arxiv_id="2611.00002", title="Robots")
     entries = feed_entries(channel("general", "scaling"), [(paper, NOW), (unrelated, NOW)], NOW)
-    assert [e.why for e in entries] == ['title matches "scaling" · 3 upvotes', "posted in #general"]
+    assert [e.why for e in entries] == ['title has "scaling" · 3 upvotes', "posted in #general"]
 
 
 def test_token_paths() -> None:
