@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bot.channels import ChannelSettings
 from bot.chat import ChannelRef
+from bot.commands.listing import plain_reason
 from bot.digests.build import CANDIDATES_PER_TOPIC, Topic, merge_rankings
 from bot.digests.channel import channel_topics
 from bot.errors import UserError
@@ -26,6 +27,7 @@ from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper, paper_date
 from bot.sources.arxiv.ids import base_id
+from bot.text import clean_text
 
 _HF_PAGE = "https://huggingface.co/papers/"
 PAPER_EXAMPLE = "--paper 2401.12345 (or an arXiv or Hugging Face link)"
@@ -152,7 +154,8 @@ def _state_reasons(channel: ChannelSettings, paper: Paper) -> list[WhyReason]:
         reasons.append(
             WhyReason(
                 WhyKind.PAUSED,
-                f"channel paused: {channel.paused_reason} (fix it, then /papers resume)",
+                f"channel paused: {clean_text(plain_reason(channel.paused_reason))} "
+                "(fix it, then /papers resume)",
             )
         )
     if channel.schedule.kind == "off":

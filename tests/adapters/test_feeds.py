@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.feed_http import feed_routes
 from adapters.http_server import bound_port, build_http_app, start_http_server
-from bot.chat import Caller, ChannelRef
+from bot.chat import Caller, ChannelRef, Visibility
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.operator.feeds import FeedLinks, token_digest
@@ -140,7 +140,9 @@ def test_the_feed_lists_the_channels_papers_for_a_feed_reader(engine: Engine) ->
 
 def test_the_link_is_private_and_stored_only_as_a_hash(engine: Engine) -> None:
     world = seeded(engine)
-    reply = world.run(GENERAL, "feed")
+    answer = asyncio.run(world.commands.handle(GENERAL, "feed", Caller("U1")))
+    assert answer.visibility is Visibility.EPHEMERAL and answer.announce is None  # caller only
+    reply = answer.text
     assert "keep it to yourself" in reply
     token = reply.split(f"{PUBLIC}/feeds/")[1].split(".atom")[0]
     with engine.connect() as conn:
