@@ -38,6 +38,7 @@ class WhyKind(StrEnum):
 
     WOULD_POST = "would_post"
     POSTED = "posted"
+    HELD = "held"
     OUTSIDE_WINDOW = "outside_window"
     BELOW_UPVOTES = "below_upvotes"
     NO_TOPIC = "no_topic"
@@ -134,6 +135,8 @@ def _ordered(reasons: list[WhyReason]) -> tuple[WhyReason, ...]:
 
 
 def _posted_reasons(channel: ChannelSettings, posted: PostedRecord) -> list[WhyReason]:
+    if not posted.in_channel:
+        return [_held_reason(posted)]
     link = message_link(channel.ref, posted.message_ref)
     where = "" if link or not posted.period_key else f" in the digest {posted.period_key}"
     return [
@@ -145,6 +148,22 @@ def _posted_reasons(channel: ChannelSettings, posted: PostedRecord) -> list[WhyR
             "already posted in this channel: a paper is never posted twice to one channel",
         ),
     ]
+
+
+def _held_reason(posted: PostedRecord) -> WhyReason:
+    """A paper reserved by a digest that has not (or not provably) reached the channel."""
+    digest = f"the digest {posted.period_key}"
+    note = f": {clean_text(plain_reason(posted.note))}" if posted.note else ""
+    if posted.status == "retry":
+        text = f"held by {digest}, which could not post{note}; it will be tried again"
+    elif posted.status in ("claimed", "posting"):
+        text = f"held by {digest}, which is being posted now"
+    else:
+        text = (
+            f"held by {digest}, which {posted.status}{note}; nobody could tell whether it "
+            "reached the channel, so it is not posted again"
+        )
+    return WhyReason(WhyKind.HELD, text)
 
 
 def _state_reasons(channel: ChannelSettings, paper: Paper) -> list[WhyReason]:

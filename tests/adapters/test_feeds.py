@@ -199,3 +199,18 @@ def test_a_channel_keeps_at_most_ten_links(engine: Engine) -> None:
     links = [world.link(GENERAL) for _ in range(11)]
     codes = [r.status_code for r in fetch(engine, *(u.removeprefix(PUBLIC) for u in links))]
     assert codes == [404] + [200] * 10  # the oldest was retired
+
+
+def test_a_paper_still_on_its_way_is_not_in_the_feed(engine: Engine) -> None:
+    world = seeded(engine)
+    world.papers.upsert_papers([Paper(arxiv_id="2611.00003", title="Scaling more")])
+    channel = world.channels.get_channel(GENERAL)
+    assert channel is not None
+    claim = world.channels.claim_digest(
+        channel.pk, "2026-11-28", worker="w", now=NOW, lease_seconds=60, scheduled_for=NOW
+    )
+    assert claim is not None
+    world.channels.reserve_papers(claim.digest_pk, channel.pk, "w", ["2611.00003"], NOW)
+    [response] = fetch(engine, world.link(GENERAL).removeprefix(PUBLIC))
+    ids = [entry.id for entry in feedparser.parse(response.content).entries]
+    assert ids == ["https://arxiv.org/abs/2611.00001"]
