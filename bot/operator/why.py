@@ -123,7 +123,7 @@ def explain_paper(
         return WhyAnswer(channel.ref, paper_id, None, _ordered(reasons))
     paper = found[0]
     fits: tuple[TopicFit, ...] = ()
-    if posted is None:
+    if posted is None and not paper.withdrawn:  # a withdrawn paper is never ranked at all
         ranking_reasons, fits = _ranking_reasons(channel, paper, history, ranker, now)
         reasons += ranking_reasons
     reasons += _state_reasons(channel, paper)
@@ -228,8 +228,8 @@ def _ranking_reasons(
         place, topic_text = placed
         if place <= channel.max_papers:
             text = (
-                f"would be in the next digest: #{place} of {channel.max_papers} "
-                f'(via "{topic_text}")'
+                f"would be in the next digest{' once resumed' if channel.paused_reason else ''}: "
+                f'#{place} of {channel.max_papers} (via "{topic_text}")'
             )
             reasons.append(WhyReason(WhyKind.WOULD_POST, text))
         else:

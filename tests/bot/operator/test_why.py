@@ -165,7 +165,7 @@ def test_paused_withdrawn_and_no_schedule_are_said(world: World) -> None:
     world.follow(GENERAL, "scaling")
     world.channels.set_paused(GENERAL, "the bot was removed from the channel", NOW)
     kinds = world.kinds(GENERAL, "2611.00004")
-    assert kinds[-3:] == [WhyKind.PAUSED, WhyKind.NO_SCHEDULE, WhyKind.WITHDRAWN]
+    assert kinds == [WhyKind.PAUSED, WhyKind.NO_SCHEDULE, WhyKind.WITHDRAWN]
     assert "the bot was removed from the channel" in world.why(GENERAL, "2611.00004").lines()[-3]
 
 
@@ -223,3 +223,13 @@ def test_a_paper_held_by_a_digest_that_is_retrying_says_so(world: World) -> None
         "held by the digest 2026-11-27, which could not post: Slack said wait; "
         "it will be tried again"
     )
+
+
+def test_a_paused_channel_says_the_paper_waits_for_the_resume(world: World) -> None:
+    world.papers.upsert_papers([paper("2611.00001", "Scaling laws for agents")])
+    world.follow(GENERAL, "scaling")
+    world.channels.set_paused(GENERAL, "channel_not_found: the channel was archived", NOW)
+    assert world.why(GENERAL, "2611.00001").lines()[:2] == [
+        'would be in the next digest once resumed: #1 of 5 (via "scaling")',
+        "channel paused: the channel was archived (fix it, then /papers resume)",
+    ]
