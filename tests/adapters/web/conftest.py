@@ -27,9 +27,11 @@ from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
 from bot.papers import SOURCE_HF, Paper
 from bot.ranking.search import IndexRanker
-from storage.models import DeliveryRow, DigestRow, FeedbackRow, PaperRow
+from bot.taste.signals import Direction
+from storage.models import DeliveryRow, DigestRow, PaperRow
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
+from storage.vote_store import SqlVoteStore
 from tests.fakes.threaded_server import running_app
 
 TOKEN = "test-admin-token-0123456789abcdef"
@@ -106,21 +108,18 @@ def seed(app: App) -> None:
                     delivered_at=at,
                 )
             )
-            for user in range(week + 1):
-                conn.execute(
-                    insert(FeedbackRow).values(
-                        channel_pk=ml.pk,
-                        paper_id=f"2611.{week + 1:05d}",
-                        user_id=f"U{user}",
-                        kind="up",
-                        created_at=at + timedelta(hours=1),
-                    )
-                )
         conn.execute(
             insert(DeliveryRow).values(
                 channel_pk=other.pk, paper_id="2611.00008", delivered_at=NOW - timedelta(days=1)
             )
         )
+
+    votes = SqlVoteStore(app.library.engine)
+    for week in range(4):
+        for user in range(week + 1):  # 1 vote four weeks ago … 4 votes this week
+            paper_id = f"2611.{4 - week:05d}"
+            at = NOW - timedelta(weeks=3 - week, days=1) + timedelta(hours=1)
+            votes.record_vote(ml.pk, paper_id, f"U{user}", "button", Direction.UP, at)
 
 
 def bulk_history(engine: Engine, channel_pk: int, rows: int) -> None:

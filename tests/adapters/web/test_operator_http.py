@@ -28,7 +28,7 @@ from tests.adapters.web.conftest import (
 )
 
 ESCAPED = "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;"
-PAGES = ("/ui/", "/ui/channels", channel_url(ML), channel_url(PAUSED), "/ui/search")
+PAGES = ("/ui/", "/ui/channels", channel_url(ML), channel_url(PAUSED), "/ui/why", "/ui/search")
 
 
 def _bearer(token: str = TOKEN) -> dict[str, str]:
@@ -217,3 +217,22 @@ def test_every_page_sends_a_strict_policy_and_never_shows_the_token(served: Serv
             assert "default-src 'none'" in answer.headers["content-security-policy"]
             assert answer.headers["cache-control"] == "no-store"
             assert TOKEN not in answer.text and cookie not in answer.text
+
+
+def test_the_why_form_answers_with_the_cores_reasons(served: Served) -> None:
+    with httpx.Client(base_url=served.base, headers=_bearer()) as client:
+        form = client.get("/ui/why")
+        posted = client.post("/ui/why", data={"channel": str(ML), "paper": "2611.00004"})
+        missing = client.post("/ui/why", data={"channel": str(ML), "paper": "2611.77777"})
+        paused = client.post("/ui/why", data={"channel": str(PAUSED), "paper": "2611.00002"})
+        bad_id = client.post("/ui/why", data={"channel": str(ML), "paper": "not-a-paper"})
+        other = client.post(
+            "/ui/why",
+            data={"channel": f"slack:{ML.workspace_id}/{OTHER.channel_id}", "paper": "2611.00008"},
+        )
+    assert form.status_code == 200 and f'value="{ML}"' in form.text
+    assert "posted on 2026-11-" in posted.text and "already posted in this channel" in posted.text
+    assert "not in the library" in missing.text
+    assert "channel paused" in paused.text
+    assert bad_id.status_code == 400 and "is not an arXiv id" in bad_id.text
+    assert other.status_code == 404 and "secret" not in other.text
