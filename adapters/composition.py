@@ -32,6 +32,7 @@ from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.metrics import SEARCH_LATENCY
+from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
 from bot.ports import IngestReport, Ranker
 from bot.ranking.blend import RankedPaper
@@ -41,6 +42,7 @@ from bot.taste.service import TasteService
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
+from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
@@ -222,8 +224,9 @@ def build_app(
         clock=now,
         shape=taste.ranker_for,
     )
+    feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, taste=taste
+        channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
     )
     status = RepositoryChannelStatus(channels, clock=now)
     return App(library, channels, chat, runner, commands, status)

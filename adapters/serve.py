@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from aiohttp import web
 
 from adapters.composition import App
+from adapters.feed_http import feed_routes
 from adapters.gauges import refresh_gauges
 from adapters.http_server import build_http_app, start_http_server
 from adapters.paper_sources import arxiv_fetches, hf_source, ingest_targets
@@ -110,6 +111,7 @@ async def serve(
         async with contextlib.AsyncExitStack() as stack:
             if http is not None:
                 routes = [route for runtime in runtimes for route in runtime.http_routes()]
+                routes += feed_routes(app.library.engine, public_url=settings.public_url)
                 routes += operator_page(app, settings)
                 http_app = build_http_app(engine=app.library.engine, routes=routes)
                 with shutdown.starting("the HTTP listener"):

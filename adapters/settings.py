@@ -59,6 +59,20 @@ class Settings(BaseSettings):
             )
         return SecretStr(value.get_secret_value().strip())
 
+    public_url: str | None = None  # where --http is reached from outside: feed links use it
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An ``http(s)://host[/path]`` URL without the trailing slash; blank means unset."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        scheme, sep, rest = value.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or " " in rest:
+            raise ValueError("must be an http(s):// URL, e.g. https://paperboy.example.com")
+        return value
+
     # Each part reads its own variables (SLACK_*, DISCORD_BOT_TOKEN, PAPERBOY_DISCORD_*, …);
     # read_settings() reads them all up front, so a wrong value is reported at start-up.
     @cached_property

@@ -29,8 +29,8 @@ import tantivy
 
 from bot.papers import Paper
 from bot.ports import Candidate, CandidateOrder, LibraryWatermark
-from bot.ranking.blend import FIELD_WEIGHTS, paper_date
-from bot.ranking.query import Query
+from bot.ranking.blend import FIELD_WEIGHTS, coverage, paper_date
+from bot.ranking.query import Query, match_plan
 from storage.paper_repository import SqlPaperRepository
 
 log = logging.getLogger(__name__)
@@ -206,20 +206,30 @@ class TantivyIndex:
         return papers
 
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
-        """The query in tantivy's terms: every word and phrase must match in some field
-        (scored BM25 per field, weighted like :data:`bot.ranking.blend.FIELD_WEIGHTS`), exclusions
-        must not, and filters narrow without adding to the score."""
+        """The query in tantivy's terms, matching exactly what the scan matches
+        (:func:`bot.ranking.query.match_plan`): ``+words`` and phrases must match in some
+        field, at least ``soft_needed`` of the soft words must (each word through any of its
+        stems), exclusions must not, and filters narrow without adding to the score. Words
+        are scored BM25 per field, weighted like :data:`bot.ranking.blend.FIELD_WEIGHTS`,
+        plus a coverage bonus per soft word found (:func:`bot.ranking.blend.coverage`)."""
         occur = tantivy.Occur
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for text in (*query.words, *query.phrases):
+        plan = match_plan(query)
+        searcher = self._index.searcher()
+        clauses = [(occur.Must, self._word(choices, 0.0)) for choices in plan.required]
+        for text in query.phrases:
             terms = self._stemmed.analyze(text)
             if terms:
-                clauses.append((occur.Must, self._any_field(terms, FIELD_WEIGHTS)))
+                clauses.append((occur.Must, self._any_field([terms], FIELD_WEIGHTS)))
+        if plan.soft:
+            soft = [(occur.Should, self._word(c, self._bonus(searcher, c))) for c in plan.soft]
+            needed = plan.soft_needed or None
+            group = tantivy.Query.boolean_query(soft, minimum_number_should_match=needed)
+            clauses.append((occur.Must if needed else occur.Should, group))
         for text in query.excluded:
             terms = self._stemmed.analyze(text)
             if terms:
                 weights = {name: 1.0 for name in _EXCLUDABLE}
-                clauses.append((occur.MustNot, self._any_field(terms, weights)))
+                clauses.append((occur.MustNot, self._any_field([terms], weights)))
         filters = self._filters(query, now)
         clauses += [(occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
         if not any(kind == occur.Must for kind, _ in clauses):
@@ -229,11 +239,30 @@ class TantivyIndex:
         clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, "withdrawn", 1)))
         return tantivy.Query.boolean_query(clauses)
 
-    def _any_field(self, terms: list[str], weights: dict[str, float]) -> tantivy.Query:
+    def _word(self, choices: tuple[str, ...], bonus: float) -> tantivy.Query:
+        """One query word: BM25 of any of its stems in any field, plus ``bonus`` if found."""
+        scored = self._any_field([[c] for c in choices], FIELD_WEIGHTS)
+        if not bonus:
+            return scored
+        should = tantivy.Occur.Should
+        found = tantivy.Query.const_score_query(scored, bonus)
+        return tantivy.Query.boolean_query([(should, scored), (should, found)])
+
+    def _bonus(self, searcher: tantivy.Searcher, choices: tuple[str, ...]) -> float:
+        """The coverage bonus of one word: :data:`COVERAGE_BONUS` × its idf (a paper-level
+        document frequency: the most of any field), so it scales like BM25 and fades for
+        words nearly every paper has — the scan computes the same (``blend.coverage``)."""
+        count = searcher.num_docs
+        df = max(searcher.doc_freq(name, c) for name in FIELD_WEIGHTS for c in choices)
+        return coverage(df, count)
+
+    def _any_field(self, alternatives: list[list[str]], weights: dict[str, float]) -> tantivy.Query:
+        """Any of the term sequences (a term or a phrase each) in any field, weighted."""
         should = tantivy.Occur.Should
         parts = [
             (should, tantivy.Query.boost_query(self._text_query(name, terms), weight))
             for name, weight in weights.items()
+            for terms in alternatives
         ]
         return tantivy.Query.boolean_query(parts)
 

@@ -76,12 +76,29 @@ class Resume:
 
 
 @dataclass(frozen=True, slots=True)
+class Feed:
+    """A private feed link for the caller; ``reset`` revokes every link of the channel."""
+
+    verb: ClassVar[str] = "feed"
+    reset: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Help:
     verb: ClassVar[str] = "help"
 
 
 Command = (
-    Search | Subscribe | Unsubscribe | ListTopics | Schedule | DigestNow | Settings | Resume | Help
+    Search
+    | Subscribe
+    | Unsubscribe
+    | ListTopics
+    | Schedule
+    | DigestNow
+    | Settings
+    | Resume
+    | Feed
+    | Help
 )
 VERBS = table.NAMES
 HELP_TEXT = table.help_text(PLAIN)
@@ -91,6 +108,8 @@ def needs_manage(command: Command) -> bool:
     """Whether only a channel manager may run ``command`` (viewing settings is open to all)."""
     access = table.verb(command.verb).access
     if access is table.Access.MANAGERS_TO_CHANGE:
+        if isinstance(command, Feed):
+            return command.reset
         return isinstance(command, Settings) and bool(command.changes)
     return access is table.Access.MANAGERS
 
@@ -233,6 +252,16 @@ def _digest(rest: str) -> DigestNow:
     )
 
 
+def _feed(rest: str) -> Feed:
+    if rest.lower() in ("", "link"):
+        return Feed(reset=False)
+    if rest.lower() in ("reset", "revoke"):
+        return Feed(reset=True)
+    raise UserError(
+        f"feed takes nothing or reset, not '{rest[:40]}'.", example="/papers feed reset"
+    )
+
+
 def _settings(rest: str) -> Settings:
     words = rest.replace("=", " ").split()  # "max=5", as Discord's hint once said, is "max 5"
     if len(words) % 2:
@@ -251,6 +280,7 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "digest": _digest,
     "settings": _settings,
     "resume": lambda _: Resume(),
+    "feed": _feed,
     "help": lambda _: Help(),
 }
 if set(_PARSERS) != set(VERBS):  # the table and the grammar must name the same verbs

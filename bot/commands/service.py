@@ -17,6 +17,7 @@ from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
+from bot.commands.feed import feed_reply
 from bot.commands.listing import (
     channel_label,
     describe_channel,
@@ -30,6 +31,7 @@ from bot.digests.runner import DigestRunner
 from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
+from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
@@ -82,9 +84,11 @@ class CommandService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         taste: TasteService | None = None,
+        feeds: FeedLinks | None = None,
     ) -> None:
         self._channels = channels
         self._taste = taste
+        self._feeds = feeds
         self._papers = papers
         self._ranker = ranker
         self._runner = runner
@@ -195,6 +199,11 @@ class CommandService:
                 return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
                 return await self._digest(ref, channel, preview, now, dialect)
+            case grammar.Feed(reset=reset):
+                reply = await feed_reply(
+                    self._feeds, self._channels, ref, reset=reset, caller=caller, now=now
+                )
+                return _with_notice(reply, notice)
         return await asyncio.to_thread(apply_change, self._channels, ref, command, caller, now)
 
     async def _digest(

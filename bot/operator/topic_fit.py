@@ -13,8 +13,9 @@ from datetime import datetime
 from bot.digests.build import CANDIDATES_PER_TOPIC, Topic
 from bot.papers import Paper
 from bot.ports import Ranker
-from bot.ranking.blend import RankedPaper, content_stems, paper_fields, passes_filters
-from bot.ranking.query import parse_query, stems
+from bot.ranking.blend import RankedPaper, passes_filters
+from bot.ranking.query import content_words, min_should_match, parse_query, stems
+from bot.ranking.reasons import field_tokens
 
 # How far past the digest's candidates to look for the paper, to say how far it missed by.
 DEEP_LIMIT = 500
@@ -79,8 +80,8 @@ def _word_coverage(
     words: tuple[str, ...], phrases: tuple[str, ...], paper: Paper
 ) -> tuple[int, int]:
     """How many of the topic's content words and phrases appear anywhere in the paper."""
-    fields = [f" {' '.join(tokens)} " for tokens in paper_fields(paper).values()]
-    wanted = [[s] for s in content_stems(list(words))] + [stems(p) for p in phrases]
+    fields = [f" {' '.join(tokens)} " for tokens in field_tokens(paper).values()]
+    wanted = [stems(w)[:1] for w in content_words(list(words))] + [stems(p) for p in phrases]
     wanted = [w for w in wanted if w]
     found = sum(1 for w in wanted if any(f" {' '.join(w)} " in text for text in fields))
     return found, len(wanted)
@@ -105,5 +106,5 @@ def no_topic_reason(fits: tuple[TopicFit, ...]) -> str:
     if best.total == 0 or best.words == best.total:
         detail = "it is not among the papers the ranker returns for it"
     else:
-        detail = f"{best.words} of {best.total} words (every word must match)"
+        detail = f"{best.words} of {best.total} words (it needs {min_should_match(best.total)})"
     return f'matched no topic: closest is "{best.topic}" with {detail}'

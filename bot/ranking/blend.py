@@ -15,10 +15,12 @@ relevant paper under a popular unrelated one. Logarithms because upvotes and sta
 heavy-tailed: 10 → 100 upvotes matters more than 1,000 → 1,090.
 
 Relevance is BM25 (k1 = 1.2, b = 0.75) per field, weighted title 3, AI keywords 2, authors 2,
-abstract 1,
-over the stemmed query words; every word and phrase must match somewhere (AND), as users of a
-search box expect. The engine that computes relevance is replaceable (``bot.ports.Ranker``);
-the blend and the reason line are not.
+abstract 1, over the stemmed query words (each with its singular/plural), plus a bonus per
+query word the paper contains. Plain words are soft: a paper needs only
+:func:`bot.ranking.query.min_should_match` of the content words (all of one or two, a growing
+share of longer queries; stopwords never count), while phrases and ``+words`` are required.
+The engine that computes relevance is replaceable (``bot.ports.Ranker``); the blend and the
+reason line are not.
 
 Two engines compute it. :func:`rank_papers` (the scan) computes BM25 over the papers it is
 given. :class:`bot.ranking.search.IndexRanker` asks the search index, whose BM25 uses statistics of
@@ -39,7 +41,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.papers import Paper
-from bot.ranking.query import Query, stems, tokenize
+from bot.ranking.query import MatchPlan, Query, match_plan, stems, tokenize
+from bot.ranking.reasons import contains_run, field_tokens, match_words
+from bot.ranking.reasons import matched_field as matched_field  # its old home: re-exported
 
 FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "authors": 2.0, "abstract": 1.0}
 _K1 = 1.2
@@ -48,6 +52,16 @@ UPVOTE_WEIGHT = 0.30
 STAR_WEIGHT = 0.10
 RECENCY_WEIGHT = 0.20
 RECENCY_HALF_LIFE_DAYS = 7.0
+# Relevance gains COVERAGE_BONUS × idf per soft query word a paper contains: covering more of
+# the query ranks higher, beyond what BM25's sum already gives (measured in bench/README.md).
+COVERAGE_BONUS = 1.0
+
+
+def coverage(df: int, count: int) -> float:
+    """The bonus for containing a word found in ``df`` of ``count`` papers (BM25's idf)."""
+    if count <= 0:
+        return 0.0
+    return COVERAGE_BONUS * math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,57 +73,6 @@ class RankedPaper:
     relevance: float
     why: str
     matched_field: str | None = None
-
-
-def paper_fields(paper: Paper) -> dict[str, list[str]]:
-    """The stemmed token lists of each scored field."""
-    return {
-        "title": stems(paper.title),
-        "keywords": stems(" ".join(paper.ai_keywords)),
-        "authors": stems(" ".join(paper.authors)),
-        "abstract": stems(paper.abstract),
-    }
-
-
-def _contains_phrase(tokens: Sequence[str], phrase: Sequence[str]) -> bool:
-    width = len(phrase)
-    return any(list(tokens[i : i + width]) == list(phrase) for i in range(len(tokens) - width + 1))
-
-
-STOPWORDS = frozenset(
-    (
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "how",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "vs",
-        "via",
-        "what",
-        "with",
-    )
-)
-
-
-def content_stems(words: Sequence[str]) -> list[str]:
-    """Stems of the query words that carry meaning; stopwords only when nothing else is left
-    (so "mixture of experts" needs "mixture" and "experts", not "of")."""
-    content = [w for w in words if w not in STOPWORDS] or list(words)
-    return list(dict.fromkeys(s for w in content for s in stems(w)))
 
 
 def passes_filters(paper: Paper, query: Query, now: datetime) -> bool:
@@ -171,24 +134,6 @@ def lift_of(upvotes: int, stars: int, when: datetime | None, now: datetime) -> f
 MAX_LIFT = 1 + UPVOTE_WEIGHT + STAR_WEIGHT + RECENCY_WEIGHT
 
 
-def matched_field(paper: Paper, query: Query) -> str | None:
-    """The most telling field where the query's text matches (title > keywords, authors >
-    abstract), for the reason line; ``None`` for a query without text."""
-    if not query.has_text:
-        return None
-    wanted = [stems(w) for w in query.words] + [stems(p) for p in query.phrases]
-    texts = {
-        "title": paper.title,
-        "keywords": " ".join(paper.ai_keywords),
-        "authors": " ".join(paper.authors),
-    }
-    for name, text in texts.items():
-        tokens = stems(text)
-        if any(_contains_phrase(tokens, w) for w in wanted if w):
-            return name
-    return "abstract"
-
-
 def _age_words(paper: Paper, now: datetime) -> str | None:
     when = paper_date(paper)
     if when is None:
@@ -207,18 +152,9 @@ def _count(value: int, unit: str) -> str:
 
 
 def reason_line(paper: Paper, query: Query, matched_field: str | None, now: datetime) -> str:
-    """A short human reason: ``title matches "scaling laws" · 86 upvotes · 2 days old``."""
-    parts: list[str] = []
-    shown = query.describe() if query.has_text else ""
-    topic = " ".join([*query.words, *query.phrases]) or shown
-    if matched_field == "title":
-        parts.append(f'title matches "{topic}"')
-    elif matched_field == "keywords":
-        parts.append(f'keywords match "{topic}"')
-    elif matched_field == "authors":
-        parts.append(f'author matches "{topic}"')
-    elif matched_field == "abstract":
-        parts.append(f'abstract mentions "{topic}"')
+    """A short human reason: ``title has "scaling laws" · 86 upvotes · 2 days old``; the
+    words named are those really found in the paper (:mod:`bot.ranking.reasons`)."""
+    parts = match_words(paper, query, matched_field)
     if query.authors:
         parts.append("by " + ", ".join(query.authors))
     if query.categories:
@@ -268,60 +204,60 @@ def rank_papers(
     now: datetime,
     limit: int | None = 10,
 ) -> list[RankedPaper]:
-    """Rank ``papers`` for ``query``: filter, score relevance, blend, explain. Pure."""
+    """Rank ``papers`` for ``query``: filter, match, score relevance, blend, explain. Pure."""
     candidates = [p for p in papers if passes_filters(p, query, now)]
     if not candidates:
         return []
-    docs = [paper_fields(p) for p in candidates]
+    docs = [field_tokens(p) for p in candidates]
     stats = _Bm25(docs)
-    words = content_stems(query.words)
+    plan = match_plan(query)
     phrases = [stems(p) for p in query.phrases]
     ranked: list[RankedPaper] = []
     for paper, doc in zip(candidates, docs, strict=True):
-        relevance, matched = _relevance(doc, words, phrases, stats)
-        if query.has_text and relevance <= 0:
+        relevance = _relevance(doc, plan, phrases, stats) if query.has_text else 1.0
+        if relevance <= 0:
             continue
-        if not query.has_text:
-            relevance = 1.0
         score = relevance * community_lift(paper, now)
-        why = reason_line(paper, query, matched, now)
-        ranked.append(RankedPaper(paper, score, relevance, why, matched))
+        field = matched_field(paper, query)
+        ranked.append(
+            RankedPaper(paper, score, relevance, reason_line(paper, query, field, now), field)
+        )
     ranked.sort(key=lambda r: (-r.score, -r.paper.upvotes, r.paper.arxiv_id))
     return ranked if limit is None else ranked[:limit]
 
 
-def _relevance(
-    doc: dict[str, list[str]],
-    words: list[str],
-    phrases: list[list[str]],
-    stats: _Bm25,
-) -> tuple[float, str | None]:
-    """BM25 over the weighted fields; 0 unless every word and phrase matches somewhere.
+def _word_score(doc: dict[str, list[str]], choices: tuple[str, ...], stats: _Bm25) -> float:
+    """BM25 of one query word (any of its stems) over the weighted fields."""
+    return sum(
+        weight * stats.field_score(term, doc[name], name)
+        for term in choices
+        for name, weight in FIELD_WEIGHTS.items()
+    )
 
-    The matched field (for the reason line) is the one covering most of the query, so
-    "title matches" is only said when the title really carries the topic.
-    """
-    per_field = dict.fromkeys(FIELD_WEIGHTS, 0.0)
-    coverage = dict.fromkeys(FIELD_WEIGHTS, 0)
-    for term in words:
-        term_total = 0.0
-        for name, weight in FIELD_WEIGHTS.items():
-            part = weight * stats.field_score(term, doc[name], name)
-            if part > 0:
-                coverage[name] += 1
-            per_field[name] += part
-            term_total += part
-        if term_total == 0:
-            return 0.0, None
+
+def _relevance(
+    doc: dict[str, list[str]], plan: MatchPlan, phrases: list[list[str]], stats: _Bm25
+) -> float:
+    """BM25 over the weighted fields plus :func:`coverage` per soft word found; 0 when
+    the paper misses a ``+word`` or a phrase, or has fewer soft words than the plan needs —
+    the same rule the search index applies (``storage/search_index.py``)."""
+    total = 0.0
+    for choices in plan.required:
+        part = _word_score(doc, choices, stats)
+        if part <= 0:
+            return 0.0
+        total += part
+    found = 0
+    for choices in plan.soft:
+        part = _word_score(doc, choices, stats)
+        if part > 0:
+            found += 1
+            total += part + coverage(max(stats.df.get(c, 0) for c in choices), stats.count)
+    if found < plan.soft_needed:
+        return 0.0
     for phrase in phrases:
-        hit = [n for n in FIELD_WEIGHTS if _contains_phrase(doc[n], phrase)]
+        hit = [n for n in FIELD_WEIGHTS if contains_run(doc[n], phrase)]
         if not hit:
-            return 0.0, None
-        for name in hit:
-            per_field[name] += FIELD_WEIGHTS[name] * sum(stats.idf(t) for t in phrase)
-            coverage[name] += len(phrase)
-    total = sum(per_field.values())
-    if total <= 0:
-        return 0.0, None
-    matched = max(FIELD_WEIGHTS, key=lambda n: (coverage[n], FIELD_WEIGHTS[n]))
-    return total, matched
+            return 0.0
+        total += sum(FIELD_WEIGHTS[n] * sum(stats.idf(t) for t in phrase) for n in hit)
+    return total

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.papers import Paper
-from bot.ranking.blend import STOPWORDS
-from bot.ranking.query import stems
+from bot.ranking.query import STOPWORDS, stems
 
 Vector = dict[str, float]
 

@@ -97,8 +97,32 @@ def test_title_matches_rank_above_abstract_mentions_and_say_why(
     )
     results = library.ranker.search(parse_query("experts"), limit=5, now=NOW)
     assert [r.paper.arxiv_id for r in results] == ["2606.00022", "2606.00021"]
-    assert results[0].why.startswith('title matches "experts"')
+    assert results[0].why.startswith('title has "experts"')
     assert results[1].why.startswith('abstract mentions "experts"')
+
+
+def test_soft_words_plural_plus_and_pasted_titles_in_the_index(
+    open_library: type[Library],
+) -> None:
+    library = open_library()
+    library.ingest(
+        [
+            _paper(
+                "2606.00061",
+                "ZeRO: Memory Optimizations Toward Training Trillion Parameter Models",
+                abstract="Training billions of parameters is limited by the memory of each GPU.",
+            ),
+            _paper("2606.00062", "FewRel: A Large-Scale Supervised Relation Dataset"),
+            _paper("2606.00063", "Relation extraction on a single GPU"),
+            _paper("2606.00064", "Diffusion models for audio"),
+            _paper("2606.00065", "Language models that reason"),
+        ]
+    )
+    assert _ids(library, "reducing GPU memory when training large models")[0] == "2606.00061"
+    assert _ids(library, "FewRel: A Large-Scale Supervised Relation Dataset")[0] == "2606.00062"
+    assert sorted(_ids(library, "gpus")) == ["2606.00061", "2606.00063"]
+    assert _ids(library, "relation +gpu") == ["2606.00063"]
+    assert _ids(library, "diffusion models") == ["2606.00064"]  # two words: both needed
 
 
 def test_filters_narrow_in_the_index(open_library: type[Library]) -> None:
@@ -183,6 +207,10 @@ def test_the_index_matches_what_a_full_scan_matches(open_library: type[Library])
         "agent min-upvotes:20",
         "reasoning since:2026-06-01",
         "min-upvotes:50",
+        "efficient reasoning with small language models",  # soft: 3 of 5 content words
+        "agents +benchmark",
+        "Agents: planning, memory and tool use",
+        "the of",  # only stopwords: they are all there is to search
     ]
     for text in queries:
         query = parse_query(text)

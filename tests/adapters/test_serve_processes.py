@@ -62,7 +62,7 @@ def test_serve_posts_a_subscribed_channel_digest_and_stops_on_sigterm(
     assert proc.returncode == 0
     text = output.read_text(encoding="utf-8")
     assert posted_keys(output) == [f"console:team-0000#{datetime.now(UTC).date().isoformat()}"]
-    assert "why: [scaling] title matches" in text
+    assert "why: [scaling] title has" in text
 
 
 @pytest.mark.slow

@@ -32,7 +32,7 @@ def test_quick_start_sample_then_digest_for_scaling(db_env: str) -> None:
     code, out, _ = run("digest", "--topic", "scaling")
     assert code == 0
     assert "1. Prescriptive Scaling Laws for Data Constrained Training" in out
-    assert 'why: [scaling] title matches "scaling"' in out
+    assert 'why: [scaling] title has "scaling"' in out
 
 
 def test_fetch_file_then_search_json(db_env: str) -> None:

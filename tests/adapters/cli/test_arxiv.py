@@ -123,7 +123,7 @@ def test_feed_listing_and_hf_in_the_other_order_still_give_one_paper_each(db_env
     assert "3 papers (2 new, 1 updated) [3 new]" in out  # 2604.21952 was already known
     code, out, _ = run("fetch", "hf", "--file", str(HF_DAY))
     assert code == 0 and "36 new, 1 updated" in out
-    assert search_json("kernel two-sample") == []  # withdrawn: never shown
+    assert search_json("+kernel +two-sample") == []  # withdrawn: never shown
     hits = search_json("retrieval agentic search")
     assert hits[0]["id"] == "2605.05242" and hits[0]["upvotes"] == 86
 

@@ -20,6 +20,7 @@ SUBCOMMANDS = [
     "digest",
     "settings",
     "resume",
+    "feed",
     "help",
 ]
 
