@@ -43,6 +43,20 @@ class Settings(BaseSettings):
     source_timeout_seconds: float = Field(default=30.0, gt=0)
     source_retry_initial_seconds: float = Field(default=1.0, ge=0)
     index_dir: Path | None = None  # the search index; default: next to the SQLite file
+    public_url: str | None = None  # where --http is reached from outside: feed links use it
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """An ``http(s)://host[/path]`` URL without the trailing slash; blank means unset."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        scheme, sep, rest = value.partition("://")
+        if scheme not in ("http", "https") or not sep or not rest or " " in rest:
+            raise ValueError("must be an http(s):// URL, e.g. https://paperboy.example.com")
+        return value
+
     # The operator page /ui/ on the --http listener is off unless this is set; 16+ characters
     # so it cannot be guessed (`openssl rand -hex 32`). SecretStr keeps it out of reprs/logs.
     admin_token: SecretStr | None = None
@@ -58,20 +72,6 @@ class Settings(BaseSettings):
                 f"must be at least {ADMIN_TOKEN_MIN_CHARS} characters (e.g. openssl rand -hex 32)"
             )
         return SecretStr(value.get_secret_value().strip())
-
-    public_url: str | None = None  # where --http is reached from outside: feed links use it
-
-    @field_validator("public_url")
-    @classmethod
-    def _public_url(cls, value: str | None) -> str | None:
-        """An ``http(s)://host[/path]`` URL without the trailing slash; blank means unset."""
-        if value is None or not value.strip():
-            return None
-        value = value.strip().rstrip("/")
-        scheme, sep, rest = value.partition("://")
-        if scheme not in ("http", "https") or not sep or not rest or " " in rest:
-            raise ValueError("must be an http(s):// URL, e.g. https://paperboy.example.com")
-        return value
 
     # Each part reads its own variables (SLACK_*, DISCORD_BOT_TOKEN, PAPERBOY_DISCORD_*, …);
     # read_settings() reads them all up front, so a wrong value is reported at start-up.
