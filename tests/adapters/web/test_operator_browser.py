@@ -8,7 +8,6 @@ runs offline, so nothing is ever downloaded at run time. Each test saves screens
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,7 +36,6 @@ def browser() -> Iterator[WebDriver]:
     missing = [str(path) for path in (CHROMIUM, CHROMEDRIVER) if not path.exists()]
     if missing:
         pytest.fail(f"browser tests need {', '.join(missing)}: run `{INSTALL}` (CI does).")
-    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must never download a driver
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in (
@@ -48,7 +46,10 @@ def browser() -> Iterator[WebDriver]:
         "--window-size=1280,1000",
     ):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SE_OFFLINE", "true")  # Selenium Manager must never download anything
+        service = Service(executable_path=str(CHROMEDRIVER))
+        driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(30)
     driver.implicitly_wait(5)  # look-ups wait for the page a click is still loading
     try:
@@ -130,6 +131,9 @@ def test_resume_a_paused_channel(page: WebDriver, served: Served, tmp_path: Path
     paused.find_element(By.TAG_NAME, "button").click()
     WebDriverWait(page, 10).until(lambda d: channel_url(PAUSED) in d.current_url)
     assert page.find_element(By.ID, "status").text == "active"
+    assert page.find_element(By.CSS_SELECTOR, ".notice").text == (
+        "Digests are back on for this channel."
+    )
     page.save_screenshot(str(tmp_path / "resumed.png"))
     assert served.app.channels.get_channel(PAUSED).paused_reason is None  # type: ignore[union-attr]
     page.get(served.base + "/ui/")
