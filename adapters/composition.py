@@ -47,6 +47,7 @@ from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
 from storage.vote_store import SqlVoteStore
+from storage.workspace_repository import SqlWorkspaceRules
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -137,6 +138,7 @@ class App:
     runner: DigestRunner
     commands: CommandService
     status: ChannelStatus
+    taste: TasteService | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -226,10 +228,17 @@ def build_app(
     )
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
+        channels,
+        library.papers,
+        library.ranker,
+        runner,
+        clock=now,
+        taste=taste,
+        feeds=feeds,
+        workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status)
+    return App(library, channels, chat, runner, commands, status, taste)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:
