@@ -123,7 +123,8 @@ def seed(app: App) -> None:
 
 
 def bulk_history(engine: Engine, channel_pk: int, rows: int) -> None:
-    """``rows`` papers, each delivered to the channel, one minute apart (newest = 0)."""
+    """``rows`` papers, each delivered to the channel one minute apart, and ``rows`` digests
+    (``bulk-00000`` the newest)."""
     papers = [
         {
             "arxiv_id": f"2501.{i:05d}",
@@ -147,9 +148,22 @@ def bulk_history(engine: Engine, channel_pk: int, rows: int) -> None:
         }
         for i in range(rows)
     ]
+    digests = [
+        {
+            "channel_pk": channel_pk,
+            "period_key": f"bulk-{i:05d}",
+            "status": "posted",
+            "attempts": 1,
+            "planned_ids": [],
+            "created_at": NOW - timedelta(minutes=i),
+            "posted_at": NOW - timedelta(minutes=i),
+        }
+        for i in reversed(range(rows))  # the newest gets the highest id, as in life
+    ]
     with engine.begin() as conn:
         conn.execute(insert(PaperRow), papers)
         conn.execute(insert(DeliveryRow), deliveries)
+        conn.execute(insert(DigestRow), digests)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ A real listener on 127.0.0.1 (the ``--http`` one) over a seeded library; see ``c
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
@@ -167,7 +168,7 @@ def test_an_unknown_channel_or_another_workspaces_channel_is_404_and_shows_nothi
     assert served.app.channels.get_channel(PAUSED).paused_reason  # type: ignore[union-attr]
 
 
-def test_a_10000_row_history_is_paginated(served: Served) -> None:
+def test_10000_row_histories_are_paginated(served: Served) -> None:
     channel = served.app.channels.get_channel(ML)
     assert channel is not None
     bulk_history(served.app.library.engine, channel.pk, 10_000)
@@ -178,7 +179,15 @@ def test_a_10000_row_history_is_paginated(served: Served) -> None:
         last = client.get(channel_url(ML), params={"page": "201"})
         beyond = client.get(channel_url(ML), params={"page": "5000"})
         bad = [client.get(channel_url(ML), params={"page": p}) for p in ("0", "abc", "-1")]
+        older_link = re.search(r'href="\?before=(\d+)#digests"', first.text)
+        assert older_link is not None
+        older = client.get(channel_url(ML), params={"before": older_link.group(1)})
+        bad_cursor = client.get(channel_url(ML), params={"before": "x"})
     assert first.status_code == 200
+    assert first.text.count("bulk-") == 20 and "bulk-00000<" in first.text
+    assert older.text.count("bulk-") == 20 and "bulk-00020<" in older.text
+    assert "bulk-00019<" not in older.text
+    assert bad_cursor.status_code == 400
     assert "(10004 papers)" in first.text and "Page 1 of 201" in first.text
     assert first.text.count("Bulk paper") == 50 and "Bulk paper 0<" in first.text
     assert elapsed < 5
