@@ -245,3 +245,27 @@ def test_the_why_form_answers_with_the_cores_reasons(served: Served) -> None:
     assert "channel paused" in paused.text
     assert bad_id.status_code == 400 and "is not an arXiv id" in bad_id.text
     assert other.status_code == 404 and "secret" not in other.text
+
+
+def test_logging_out_needs_the_csrf_token_and_ends_the_session(served: Served) -> None:
+    with logged_in(served.base) as client:
+        csrf = csrf_of(client.get("/ui/").text)
+        assert client.post("/ui/logout", data={}).status_code == 403
+        assert client.get("/ui/").status_code == 200
+        out = client.post("/ui/logout", data={"csrf": csrf})
+        assert out.status_code == 303
+        assert client.get("/ui/").status_code == 401
+
+
+def test_after_login_only_a_page_of_ui_is_a_destination(served: Served) -> None:
+    for wanted, landed in (
+        ("/ui/channels?sort=topics", "/ui/channels?sort=topics"),
+        ("https://evil.example/", "/ui/"),
+        ("//evil.example/ui/", "/ui/"),
+        ("/ui/login", "/ui/"),
+        ("/ui/\r\nSet-Cookie: x=1", "/ui/"),
+    ):
+        with httpx.Client(base_url=served.base) as client:
+            form = client.get("/ui/login")
+            fields = {"csrf": csrf_of(form.text), "token": TOKEN, "next": wanted}
+            assert client.post("/ui/login", data=fields).headers["location"] == landed
