@@ -87,7 +87,7 @@ def seed(app: App) -> None:
     other = repo.get_channel(OTHER)
     assert ml is not None and other is not None
     with app.library.engine.begin() as conn:
-        for week in range(4):
+        for week in reversed(range(4)):  # oldest first: ids grow with time
             at = NOW - timedelta(weeks=week, days=1)
             digest = conn.execute(
                 insert(DigestRow).values(
