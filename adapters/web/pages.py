@@ -15,6 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.composition import App, Clock
+from adapters.gauges import papers_without_vector
 from adapters.web.auth import AdminAuth, Session
 from adapters.web.chart import WeeklyChart, per_week, weekly_chart
 from adapters.web.render import render
@@ -118,12 +119,16 @@ class Pages:
         """Library size, sources' health, index lag, vectors, paused channels with the fix."""
         engine = self.app.library.engine
         counts = await asyncio.to_thread(read_operator_counts, engine)
+        missing = await asyncio.to_thread(papers_without_vector, self.app, counts.papers)
         sources = await asyncio.to_thread(source_health, engine)
         paused = await asyncio.to_thread(every_channel, self.history, paused_only=True)
         context = {
             "papers": counts.papers,
             "index_size": self.app.library.index.size,
-            "missing_vectors": None,
+            "missing_vectors": missing,
+            "semantic_problem": None
+            if self.app.library.semantic is not None
+            else (self.app.library.semantic_problem or "not set up"),
             "sources": sources,
             "paused": paused,
             "pause_fix": PAUSE_FIX,

@@ -9,6 +9,7 @@ import re
 import time
 
 import httpx
+import numpy as np
 import pytest
 
 from adapters.composition import App
@@ -16,6 +17,9 @@ from adapters.serve import operator_page
 from adapters.settings import Settings, read_settings
 from adapters.web.auth import SESSION_COOKIE, SESSION_SECONDS, AdminAuth
 from adapters.web.render import channel_url
+from storage.embedding import DIMENSIONS, MODEL_ID, OnnxEmbedder
+from storage.vectors import SqlVectorStore
+from storage.vectors_index import SemanticIndex
 from tests.adapters.web.conftest import (
     HOSTILE,
     ML,
@@ -269,3 +273,23 @@ def test_after_login_only_a_page_of_ui_is_a_destination(served: Served) -> None:
             form = client.get("/ui/login")
             fields = {"csrf": csrf_of(form.text), "token": TOKEN, "next": wanted}
             assert client.post("/ui/login", data=fields).headers["location"] == landed
+
+
+def test_the_overview_counts_papers_without_a_vector(served: Served) -> None:
+    off = httpx.get(served.base + "/ui/", headers=_bearer())
+    store = SqlVectorStore(served.app.library.engine, MODEL_ID, DIMENSIONS)
+    store.save(
+        ["2611.00001", "2611.00002", "2611.00003"],
+        ["h1", "h2", "h3"],
+        np.zeros((3, DIMENSIONS), np.int8),
+    )
+    served.app.library.semantic = SemanticIndex(_never_loaded, store)
+    on = httpx.get(served.base + "/ui/", headers=_bearer())
+    assert (
+        'id="missing-vectors">8<' in off.text and "semantic search is off: not set up" in off.text
+    )
+    assert 'id="missing-vectors">5<' in on.text and "semantic search is off" not in on.text
+
+
+def _never_loaded() -> OnnxEmbedder:
+    raise AssertionError("counting vectors must not load the model")
