@@ -41,9 +41,9 @@ from bot.chat import ChannelRef
 from bot.papers import Paper
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import STOPWORDS, Query, stems
-from bot.taste.features import WordFeatures
-from bot.taste.model import Example, TasteModel
-from bot.taste.ranker import MORE_CANDIDATES, TastedRanker
+from bot.taste.features import LibraryIdf, WordFeatures
+from bot.taste.model import MIN_DOWN, MIN_UP, Example, TasteModel
+from bot.taste.ranker import MORE_CANDIDATES, TASTE_WEIGHT, TastedRanker
 from bot.taste.signals import Direction
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
@@ -164,7 +164,8 @@ def simulate(
 def report_simulation(path: Path, args: argparse.Namespace) -> dict[str, object]:
     papers, queries, qrels = load(path)
     bm25 = OrBm25(papers)
-    features = WordFeatures(idf=(lambda t: bm25.idf.get(t, 1.0)) if args.idf else None)
+    idf = None if args.no_idf else LibraryIdf(lambda: papers.values())
+    features = WordFeatures(idf=idf)
     per_query = {
         q["qid"]: simulate(papers, q, qrels[q["qid"]], bm25, args, features) for q in queries
     }
@@ -244,11 +245,11 @@ def retrain_cost(votes: int = 1000, trials: int = 30) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("fold", type=Path, help="the csfcube-dev directory (read in place)")
-    parser.add_argument("--min-up", type=int, default=3)
-    parser.add_argument("--min-down", type=int, default=2)
-    parser.add_argument("--weight", type=float, default=0.5)
+    parser.add_argument("--min-up", type=int, default=MIN_UP)
+    parser.add_argument("--min-down", type=int, default=MIN_DOWN)
+    parser.add_argument("--weight", type=float, default=TASTE_WEIGHT)
     parser.add_argument("--candidates", type=int, default=MORE_CANDIDATES)
-    parser.add_argument("--idf", action="store_true", help="weight words by corpus IDF")
+    parser.add_argument("--no-idf", action="store_true", help="words without IDF weights")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--no-cost", action="store_true", help="skip the retrain timing")
     args = parser.parse_args()

@@ -80,14 +80,20 @@ class SqlVoteStore:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
 
-    def paper_votes(self, channel_pk: int) -> list[PaperVotes]:
-        """Per paper: each person's latest signal decides their vote, counted once."""
+    def paper_votes(
+        self, channel_pk: int, *, start: datetime | None = None, end: datetime | None = None
+    ) -> list[PaperVotes]:
+        """Per paper: each person's latest signal decides their vote, counted once (only
+        signals given in [start, end) when given: the roll-up's week)."""
+        statement = select(
+            VoteRow.paper_id, VoteRow.user_id, VoteRow.direction, VoteRow.created_at
+        ).where(VoteRow.channel_pk == channel_pk)
+        if start is not None:
+            statement = statement.where(col(VoteRow.created_at) >= start)
+        if end is not None:
+            statement = statement.where(col(VoteRow.created_at) < end)
         with session_scope(self._engine) as session:
-            rows = session.exec(
-                select(VoteRow.paper_id, VoteRow.user_id, VoteRow.direction, VoteRow.created_at)
-                .where(VoteRow.channel_pk == channel_pk)
-                .order_by(col(VoteRow.created_at), col(VoteRow.id))
-            ).all()
+            rows = session.exec(statement.order_by(col(VoteRow.created_at), col(VoteRow.id))).all()
         latest: dict[tuple[str, str], tuple[str, datetime]] = {}
         for paper_id, user_id, direction, at in rows:
             latest[(paper_id, user_id)] = (direction, at)

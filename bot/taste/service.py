@@ -15,12 +15,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import ChannelRef
 from bot.ports import PaperRepository, Ranker
-from bot.taste.features import Featurizer, WordFeatures
+from bot.taste.features import IDF_DAYS, Featurizer, LibraryIdf, WordFeatures
 from bot.taste.model import Example, TasteModel
 from bot.taste.ports import TasteSettings, VoteStore
 from bot.taste.ranker import TASTE_WEIGHT, TastedRanker
@@ -54,7 +54,10 @@ class TasteService:
         self._votes = votes
         self._channels = channels
         self._papers = papers
-        self._features = features or WordFeatures()
+        if features is None:
+            since = (clock() - timedelta(days=IDF_DAYS)).date()
+            features = WordFeatures(idf=LibraryIdf(lambda: papers.iter_papers(since=since)))
+        self._features = features
         self._clock = clock
         self._weight = weight
         self._trained: dict[int, _Trained] = {}

@@ -99,10 +99,10 @@ async def test_reactions_change_the_ranking_and_undo_restores_it(
     assert after != before
     assert any("which this channel 👍'd on 11 May" in line for line in after)
 
-    for ts in liked[:2]:  # taken back: too few likes left for taste to act
+    for ts in liked[:3]:  # taken back: too few likes left for taste to act
         await react(listener, ts, "+1", "U1", added=False)
         await react(listener, ts, "heart", "U1", added=False)
-    await settled(core, CHANNEL, [(0, 1), (0, 1), (1, 0), (1, 0)])
+    await settled(core, CHANNEL, [(0, 1), (0, 1), (1, 0)])
     assert await preview(core, CHANNEL) == before
 
 
