@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -55,8 +56,16 @@ class VoteStore(Protocol):
         """Take a signal back (a removed reaction); False when there was none."""
         ...
 
-    def paper_votes(self, channel_pk: int) -> list[PaperVotes]:
-        """Every paper the channel voted on, with its tally."""
+    def paper_votes(
+        self,
+        channel_pk: int,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        paper_ids: Sequence[str] | None = None,
+    ) -> list[PaperVotes]:
+        """Every paper the channel voted on (or only ``paper_ids``; only signals given in
+        [start, end) when given), with its tally."""
         ...
 
     def version(self, channel_pk: int) -> tuple[object, ...]:
