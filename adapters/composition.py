@@ -32,8 +32,9 @@ from bot.chat import ChannelStatus, ChatAdapter
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.metrics import SEARCH_LATENCY
+from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
-from bot.ports import IngestReport, Ranker
+from bot.ports import IngestReport, MatchCounter, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
@@ -42,11 +43,13 @@ from bot.taste.threads import ThreadRunner
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
+from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
 from storage.thread_posts import SqlThreadPosts
 from storage.vote_store import SqlVoteStore
+from storage.workspace_repository import SqlWorkspaceRules
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -124,6 +127,12 @@ class MeasuredRanker:
         """The inner ranker's answer, timed."""
         with SEARCH_LATENCY.time():
             return self._inner.search(query, limit=limit, now=now)
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match in all, when the inner ranker can say (else 0)."""
+        if isinstance(self._inner, MatchCounter):
+            return self._inner.count(query, now=now)
+        return 0
 
 
 @dataclass
@@ -227,8 +236,16 @@ def build_app(
         clock=now,
         shape=taste.ranker_for,
     )
+    feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, taste=taste
+        channels,
+        library.papers,
+        library.ranker,
+        runner,
+        clock=now,
+        taste=taste,
+        feeds=feeds,
+        workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
     threads = ThreadRunner(

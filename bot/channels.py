@@ -132,10 +132,16 @@ class ChannelRepository(Protocol):
         """Own the (channel, period) digest, or None when it is done or owned by a live worker."""
         ...
 
-    def mark_posting(
-        self, digest_pk: int, worker: str, paper_ids: Sequence[str], now: datetime
-    ) -> bool:
-        """Record the planned papers right before posting; False if the claim was lost."""
+    def reserve_papers(
+        self,
+        digest_pk: int,
+        channel_pk: int,
+        worker: str,
+        paper_ids: Sequence[str],
+        now: datetime,
+    ) -> list[str] | None:
+        """Hold ``paper_ids`` in the channel for this digest (no other digest can post them)
+        and mark it posting; the papers held, or None if the claim was lost."""
         ...
 
     def mark_posted(
@@ -150,9 +156,15 @@ class ChannelRepository(Protocol):
         ...
 
     def mark_finished(
-        self, digest_pk: int, status: DigestStatus, note: str | None, now: datetime
+        self,
+        digest_pk: int,
+        status: DigestStatus,
+        note: str | None,
+        now: datetime,
+        *,
+        release: bool = True,
     ) -> None:
-        """Record an outcome without deliveries: empty, skipped or failed."""
+        """Record an outcome without a post; ``release`` frees the papers it held."""
         ...
 
     def record_feedback(

@@ -3,6 +3,20 @@
 Alembic's env and the tests import this; a new table module adds one line here.
 """
 
-from storage import arxiv_models, models, slack_models, taste_models
+from storage import (
+    arxiv_models,
+    models,
+    operator_models,
+    slack_models,
+    taste_models,
+    workspace_models,
+)
 
-__all__ = ["arxiv_models", "models", "slack_models", "taste_models"]
+__all__ = [
+    "arxiv_models",
+    "models",
+    "operator_models",
+    "slack_models",
+    "taste_models",
+    "workspace_models",
+]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, update
+from sqlalchemy import and_, delete, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -361,22 +361,69 @@ class SqlChannelRepository:
                 planned_ids=planned,
             )
 
-    def mark_posting(
-        self, digest_pk: int, worker: str, paper_ids: Sequence[str], now: datetime
-    ) -> bool:
-        """Record the planned papers right before posting; False if the claim was lost."""
+    def reserve_papers(
+        self,
+        digest_pk: int,
+        channel_pk: int,
+        worker: str,
+        paper_ids: Sequence[str],
+        now: datetime,
+    ) -> list[str] | None:
+        """Claim ``paper_ids`` in the channel for this digest right before posting.
+
+        One transaction: the digest moves ``claimed`` → ``posting`` (compare-and-set on the
+        worker; None when the claim was lost) and each paper gets its ``deliveries`` row,
+        whose unique (channel, paper) key lets only one digest hold a paper — whichever path
+        it came by (scheduled, ``/papers digest``, another replica). Returns the papers this
+        digest holds, in the given order; a retried digest keeps what it held before and drops
+        what it no longer plans.
+        """
         with session_scope(self._engine) as session:
-            result = session.execute(
+            won = session.execute(
                 update(DigestRow)
                 .where(
                     col(DigestRow.id) == digest_pk,
                     col(DigestRow.claimed_by) == worker,
                     col(DigestRow.status) == DigestStatus.CLAIMED,
                 )
-                .values(status=DigestStatus.POSTING, planned_ids=list(paper_ids), claimed_at=now)
+                .values(status=DigestStatus.POSTING, claimed_at=now)
                 .returning(col(DigestRow.id))
             ).first()
-            return result is not None
+            if won is None:
+                return None
+            wanted = list(dict.fromkeys(paper_ids))
+            if wanted:
+                session.execute(
+                    _insert(self._engine, DeliveryRow)
+                    .values(
+                        [
+                            {
+                                "channel_pk": channel_pk,
+                                "paper_id": paper_id,
+                                "digest_pk": digest_pk,
+                                "delivered_at": now,
+                            }
+                            for paper_id in wanted
+                        ]
+                    )
+                    .on_conflict_do_nothing()
+                )
+            mine = set(
+                session.exec(select(DeliveryRow.paper_id).where(DeliveryRow.digest_pk == digest_pk))
+            )
+            dropped = mine - set(wanted)
+            if dropped:
+                session.execute(
+                    delete(DeliveryRow).where(
+                        col(DeliveryRow.digest_pk) == digest_pk,
+                        col(DeliveryRow.paper_id).in_(sorted(dropped)),
+                    )
+                )
+            held = [paper_id for paper_id in wanted if paper_id in mine]
+            session.execute(
+                update(DigestRow).where(col(DigestRow.id) == digest_pk).values(planned_ids=held)
+            )
+            return held
 
     def mark_posted(
         self,
@@ -398,7 +445,12 @@ class SqlChannelRepository:
                     planned_ids=list(paper_ids),
                 )
             )
-            if paper_ids:
+            session.execute(
+                update(DeliveryRow)
+                .where(col(DeliveryRow.digest_pk) == digest_pk)
+                .values(delivered_at=now)
+            )
+            if paper_ids:  # a recovered digest may predate its reservations
                 session.execute(
                     _insert(self._engine, DeliveryRow)
                     .values(
@@ -416,15 +468,25 @@ class SqlChannelRepository:
                 )
 
     def mark_finished(
-        self, digest_pk: int, status: DigestStatus, note: str | None, now: datetime
+        self,
+        digest_pk: int,
+        status: DigestStatus,
+        note: str | None,
+        now: datetime,
+        *,
+        release: bool = True,
     ) -> None:
-        """Record an outcome without deliveries: skipped, retry or failed."""
+        """Record an outcome without a post: skipped, retry or failed. ``release`` gives the
+        digest's reserved papers back (the platform refused the post, so they were not seen);
+        False keeps them when nobody can tell whether the post reached the channel."""
         with session_scope(self._engine) as session:
             session.execute(
                 update(DigestRow)
                 .where(col(DigestRow.id) == digest_pk)
                 .values(status=status, note=note, claimed_at=now)
             )
+            if release:
+                session.execute(delete(DeliveryRow).where(col(DeliveryRow.digest_pk) == digest_pk))
 
     # -- feedback and sources ---------------------------------------------------------------
 

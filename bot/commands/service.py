@@ -17,6 +17,7 @@ from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
+from bot.commands.feed import feed_reply
 from bot.commands.listing import (
     channel_label,
     describe_channel,
@@ -24,12 +25,15 @@ from bot.commands.listing import (
     plain_reason,
     settings_line,
 )
+from bot.commands.managers import WorkspaceRules
+from bot.commands.permissions import ManagerGate
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
 from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
+from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
@@ -82,10 +86,14 @@ class CommandService:
         runner: DigestRunner,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        workspaces: WorkspaceRules | None = None,
         taste: TasteService | None = None,
+        feeds: FeedLinks | None = None,
     ) -> None:
+        self._gate = ManagerGate(workspaces)
         self._channels = channels
         self._taste = taste
+        self._feeds = feeds
         self._papers = papers
         self._ranker = ranker
         self._runner = runner
@@ -177,15 +185,16 @@ class CommandService:
 
     async def _run(self, ref: ChannelRef, command: grammar.Command, caller: Caller) -> Reply:
         now = self._clock()
-        if grammar.needs_manage(command) and not caller.can_manage:
-            return error_reply(table.not_allowed(caller.manage_rule))
+        if isinstance(command, grammar.SetManagers):
+            return await self._gate.choose(ref, command.rule, caller, now)
+        if grammar.needs_manage(command) and (refused := await self._gate.refusal(ref, caller)):
+            return refused
         channel = await asyncio.to_thread(self._channels.get_channel, ref)
         dialect = caller.dialect
         notice = paused_notice(channel, dialect)
         match command:
             case grammar.Help():
-                text = table.help_text(caller.dialect, caller.manage_rule)
-                return _with_notice(Reply(text=text), notice)
+                return _with_notice(Reply(text=await self._help(ref, caller)), notice)
             case grammar.Search(text=text, query=query):
                 ranker = self._ranker
                 if channel is not None:
@@ -211,6 +220,11 @@ class CommandService:
                 return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
                 return await self._digest(ref, channel, preview, now, dialect)
+            case grammar.Feed(reset=reset):
+                reply = await feed_reply(
+                    self._feeds, self._channels, ref, reset=reset, caller=caller, now=now
+                )
+                return _with_notice(reply, notice)
         if self._taste is not None:
             taste_reply = await asyncio.to_thread(
                 run_taste_command, self._taste, self._channels, ref, command, caller, now
@@ -220,6 +234,11 @@ class CommandService:
         elif isinstance(command, grammar.Forget | grammar.Rollup):
             return error_reply("Votes and taste are not set up in this process.")
         return await asyncio.to_thread(apply_change, self._channels, ref, command, caller, now)
+
+    async def _help(self, ref: ChannelRef, caller: Caller) -> str:
+        text = table.help_text(caller.dialect, await self._gate.manage_rule(ref, caller))
+        line = await self._gate.help_line(ref, caller)
+        return f"{text}\n{line}" if line else text
 
     async def _digest(
         self,

@@ -20,7 +20,7 @@ class Access(StrEnum):
 
     ANYONE = "anyone"
     MANAGERS = "managers"
-    # Anyone may look (``settings``); only a manager may change anything.
+    # Anyone may look (``settings``, ``feed``); only a manager may change anything.
     MANAGERS_TO_CHANGE = "managers to change"
 
 
@@ -164,6 +164,16 @@ VERBS: tuple[Verb, ...] = (
         examples=(Example(""),),
         access=Access.MANAGERS,
         needs_posting=True,
+    ),
+    Verb(
+        "feed",
+        summary="A private Atom feed link of the papers posted here (only you see it)",
+        help="a private feed link of the papers posted here (only you see it)",
+        examples=(Example(""), Example("reset", "revokes every link")),
+        argument=Argument(
+            "reset", "Revoke every feed link of this channel", required=False, flag=True
+        ),
+        access=Access.MANAGERS_TO_CHANGE,
     ),
     Verb("help", summary="How to use Paperboy", help="this list", examples=(Example(""),)),
 )

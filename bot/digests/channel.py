@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -41,14 +42,19 @@ def build_channel_digest(
     *,
     now: datetime,
     calendar: AnnouncementCalendar | None = None,
+    held: Collection[str] = (),
 ) -> Digest:
-    """The digest ``channel`` would get now: merged topics, capped, thresholded, annotated."""
+    """The digest ``channel`` would get now: merged topics, capped, thresholded, annotated.
+
+    ``held`` are papers this digest reserved on an earlier attempt: they may be planned again.
+    """
+    delivered = repository.delivered_ids(channel.pk) - set(held)
     digest = build_digest(
         channel_topics(channel),
         ranker,
         now=now,
         max_papers=channel.max_papers,
-        exclude_ids=repository.delivered_ids(channel.pk),
+        exclude_ids=delivered,
         min_upvotes=channel.min_upvotes,
         title=f"Papers for {channel.ref.display}",
     )

@@ -13,6 +13,12 @@ posting we store the planned paper ids (status ``posting``); a worker that recov
 claim first asks the platform whether the post exists (:meth:`ChatAdapter.find_posted`: Slack
 message metadata, the console output file) and, if so, records it instead of posting again.
 Discord additionally dedupes by message ``nonce`` with ``enforce_nonce``.
+
+A paper is never posted twice in a channel, whatever the path: right before posting, the
+digest reserves its papers (one ``deliveries`` row per unique (channel, paper)). Two
+``/papers digest`` at the same moment, a manual one next to a scheduled one, or two replicas
+each hold only what nobody else holds; a digest left with nothing answers
+:data:`BEING_POSTED`. A refused post gives its papers back.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.channels import ChannelRepository, ChannelSettings, Claim
@@ -44,6 +50,7 @@ log = logging.getLogger(__name__)
 RankerShaper = Callable[[ChannelSettings, Ranker], Ranker]
 
 DEFAULT_LEASE_SECONDS = 600.0
+BEING_POSTED = "A digest is being posted here right now; its papers are not repeated."
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +155,13 @@ class DigestRunner:
         now = self._clock()
         ranker = await asyncio.to_thread(self.ranker_for, channel)
         digest = await asyncio.to_thread(
-            build_channel_digest, channel, ranker, self._repo, now=now, calendar=self.calendar
+            build_channel_digest,
+            channel,
+            ranker,
+            self._repo,
+            now=now,
+            calendar=self.calendar,
+            held=claim.planned_ids,
         )
         ids = [item.ranked.paper.arxiv_id for item in digest.items]
         # An empty digest is explained in the channel only on schedule: someone who asked
@@ -163,11 +176,22 @@ class DigestRunner:
             )
             DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
             return Outcome(DeliveryOutcome.SKIPPED, note=digest.empty_reason, digest=digest)
-        still_mine = await asyncio.to_thread(
-            self._repo.mark_posting, claim.digest_pk, self._worker, ids, now
+        held = await asyncio.to_thread(
+            self._repo.reserve_papers, claim.digest_pk, channel.pk, self._worker, ids, now
         )
-        if not still_mine:
+        if held is None:
             return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
+        if ids and not held:  # another digest took every one of them a moment ago
+            await asyncio.to_thread(
+                self._repo.mark_finished, claim.digest_pk, DigestStatus.SKIPPED, BEING_POSTED, now
+            )
+            DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
+            return Outcome(DeliveryOutcome.SKIPPED, note=BEING_POSTED)
+        if len(held) < len(ids):
+            digest = replace(
+                digest, items=tuple(i for i in digest.items if i.ranked.paper.arxiv_id in held)
+            )
+            ids = held
         try:
             message_ref = await adapter.post_digest(channel.ref, digest, delivery_key=key)
         except ChannelUnavailable as exc:

@@ -14,7 +14,7 @@ from bot.digests.build import CANDIDATES_PER_TOPIC, Topic
 from bot.papers import Paper
 from bot.ports import Ranker
 from bot.ranking.blend import RankedPaper, content_stems, paper_fields, passes_filters
-from bot.ranking.query import parse_query, stems
+from bot.ranking.query import match_plan, parse_query, stems
 
 # How far past the digest's candidates to look for the paper, to say how far it missed by.
 DEEP_LIMIT = 500
@@ -86,6 +86,13 @@ def _word_coverage(
     return found, len(wanted)
 
 
+def _needed(topic: str) -> int:
+    """How many of the topic's words and phrases a paper must contain to match it."""
+    query = parse_query(topic)
+    plan = match_plan(query)
+    return len(plan.required) + plan.soft_needed + len(query.phrases)
+
+
 def no_topic_reason(fits: tuple[TopicFit, ...]) -> str:
     """Why no topic brought the paper in: the closest topic and what it lacked (a rank past
     the cut-off, some of its words, or its filters)."""
@@ -105,5 +112,5 @@ def no_topic_reason(fits: tuple[TopicFit, ...]) -> str:
     if best.total == 0 or best.words == best.total:
         detail = "it is not among the papers the ranker returns for it"
     else:
-        detail = f"{best.words} of {best.total} words (every word must match)"
+        detail = f"{best.words} of {best.total} words (it needs {_needed(best.topic)})"
     return f'matched no topic: closest is "{best.topic}" with {detail}'

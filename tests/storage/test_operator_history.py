@@ -25,7 +25,7 @@ def post(channels: SqlChannelRepository, ref: ChannelRef, key: str, ids: list[st
         channel.pk, key, worker="w", now=NOW, lease_seconds=60, scheduled_for=NOW
     )
     assert claim is not None
-    channels.mark_posting(claim.digest_pk, "w", ids, NOW)
+    channels.reserve_papers(claim.digest_pk, channel.pk, "w", ids, NOW)
     channels.mark_posted(claim.digest_pk, channel.pk, ids, "1700000000.000100", NOW)
 
 

@@ -87,7 +87,7 @@ def post(engine: Engine, ref: ChannelRef, key: str, ids: list[str], *, fail: str
     if fail:
         channels.mark_finished(claim.digest_pk, "failed", fail, NOW)
         return
-    channels.mark_posting(claim.digest_pk, "w", ids, NOW)
+    channels.reserve_papers(claim.digest_pk, channel.pk, "w", ids, NOW)
     channels.mark_posted(claim.digest_pk, channel.pk, ids, "1700000000.000100", NOW)
 
 

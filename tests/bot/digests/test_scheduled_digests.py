@@ -15,12 +15,10 @@ from bot.digests.runner import DigestRunner
 from bot.digests.scheduler import Scheduler
 from bot.ranking.search import ScanRanker
 from bot.sources.arxiv.calendar import AnnouncementRecord
-from bot.sources.hf.parse import parse_daily_papers_json
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.chat_fakes import RecordingAdapter
-from tests.conftest import hf_fixture_files
 
 GENERAL = ChannelRef("console", "general", name="general")
 INFRA = ChannelRef("console", "ml-infra", name="ml-infra")
@@ -69,14 +67,6 @@ class World:
 
     def tick(self) -> dict[str, int]:
         return dict(asyncio.run(self.scheduler.tick()))
-
-
-@pytest.fixture
-def library(engine: Engine) -> Engine:
-    repo = SqlPaperRepository(engine)
-    for path in hf_fixture_files():
-        repo.upsert_papers(parse_daily_papers_json(path.read_text(encoding="utf-8")).papers)
-    return engine
 
 
 def at(*args: int) -> datetime:

@@ -114,8 +114,7 @@ def test_matched_no_topic_names_the_closest_topic_and_what_it_lacked(world: Worl
     world.papers.upsert_papers([paper("2611.00002", "Diffusion for video")])
     world.follow(GENERAL, "quantum chromodynamics", "video transformers")
     assert world.why(GENERAL, "2611.00002").lines()[0] == (
-        'matched no topic: closest is "video transformers" with 1 of 2 words '
-        "(every word must match)"
+        'matched no topic: closest is "video transformers" with 1 of 2 words (it needs 2)'
     )
 
 
