@@ -57,6 +57,14 @@ async def test_a_new_repo_and_version_get_one_reply_each_across_two_replicas(
     assert "has a new arXiv version" in texts
     assert "passed 500 upvotes on Hugging Face (600 now)" in texts
 
+    # A reaction on a follow-up is a vote on its paper (the reply names one paper).
+    reply_ts = next(c.ts for c in fake_slack.called("chat.postMessage") if c.body.get("thread_ts"))
+    assert reply_ts is not None
+    assert await app.commands.react(CHANNEL, reply_ts, "U9", "fire", added=True)
+    assert not await app.commands.react(CHANNEL, "123.456", "U9", "fire", added=True)
+    assert app.taste is not None
+    assert app.taste.vote_counts(app.channels.get_channel(CHANNEL).pk) == (1, 0)  # type: ignore[union-attr]
+
 
 async def test_a_paused_channel_gets_no_follow_up(core: Core, fake_slack: FakeSlack) -> None:
     await post_one_paper_digests(core, CHANNEL, 1)
