@@ -43,7 +43,13 @@ from bot.chat import ChannelRef
 from bot.papers import Paper
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import STOPWORDS, Query, stems
-from bot.taste.features import LibraryIdf, WordFeatures
+from bot.taste.features import (
+    Featurizer,
+    LibraryIdf,
+    MixedFeatures,
+    VectorFeatures,
+    WordFeatures,
+)
 from bot.taste.model import MIN_DOWN, MIN_UP, Example, TasteModel
 from bot.taste.ranker import MORE_CANDIDATES, TASTE_WEIGHT, TastedRanker
 from bot.taste.signals import Direction
@@ -108,6 +114,20 @@ def _terms(paper: Paper) -> list[str]:
     return title * 2 + [t for t in stems(paper.abstract) if t not in STOPWORDS]
 
 
+class CachedVectors:
+    """Paper vectors from ``bench/vector_cache.py``'s cache (one row per corpus paper)."""
+
+    def __init__(self, directory: Path, pids: list[str]) -> None:
+        import numpy as np
+
+        parts = sorted(directory.glob("part-*.npy"))
+        rows = np.concatenate([np.load(p) for p in parts]).astype(np.float32)
+        self._rows = {pid: rows[i].tolist() for i, pid in enumerate(pids[: len(rows)])}
+
+    def vector_of(self, arxiv_id: str) -> list[float] | None:
+        return self._rows.get(arxiv_id)
+
+
 class Residual:
     """A :class:`bot.ports.Ranker` over one query's scores, without the papers already shown."""
 
@@ -167,7 +187,11 @@ def report_simulation(path: Path, args: argparse.Namespace) -> dict[str, object]
     papers, queries, qrels = load(path)
     bm25 = OrBm25(papers)
     idf = None if args.no_idf else LibraryIdf(lambda: papers.values())
-    features = WordFeatures(idf=idf)
+    features: Featurizer = WordFeatures(idf=idf)
+    if args.vectors is not None:
+        dense = VectorFeatures(CachedVectors(args.vectors, list(papers)), fallback=features)
+        features = dense if args.mix == 0 else MixedFeatures([(dense, 1.0), (features, args.mix)])
+    summary_features = "words" if args.vectors is None else f"vectors + {args.mix} × words"
     per_query = {
         q["qid"]: simulate(papers, q, qrels[q["qid"]], bm25, args, features) for q in queries
     }
@@ -177,6 +201,7 @@ def report_simulation(path: Path, args: argparse.Namespace) -> dict[str, object]
         "min_down": args.min_down,
         "weight": args.weight,
         "candidates": args.candidates,
+        "features": summary_features,
     }
     for r in range(args.rounds):
         votes = [rounds[r][0] for rounds in per_query.values()]
@@ -254,6 +279,12 @@ def main() -> None:
     parser.add_argument("--min-down", type=int, default=MIN_DOWN)
     parser.add_argument("--weight", type=float, default=TASTE_WEIGHT)
     parser.add_argument("--candidates", type=int, default=MORE_CANDIDATES)
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        help="a directory of int8 .npy parts in corpus order (bench/vector_cache.py --csfcube)",
+    )
+    parser.add_argument("--mix", type=float, default=0.0, help="words' share next to vectors")
     parser.add_argument("--no-idf", action="store_true", help="words without IDF weights")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--no-cost", action="store_true", help="skip the retrain timing")

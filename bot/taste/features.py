@@ -130,3 +130,45 @@ class WordFeatures:
         if len(self._cache) > self._size:
             self._cache.popitem(last=False)
         return vector
+
+
+class PaperVectors(Protocol):
+    """A paper's embedding vector, when the library has one (issue 12's vectors)."""
+
+    def vector_of(self, arxiv_id: str) -> Sequence[float] | None:
+        """The paper's vector, or None when it has none (yet)."""
+        ...
+
+
+class VectorFeatures:
+    """A paper's embedding as a taste vector (keys ``d0``…), its words when it has none.
+
+    Dense and word keys never overlap, so a paper featurized by words while its vector was
+    missing simply shares nothing with the others until the next rebuild.
+    """
+
+    def __init__(self, vectors: PaperVectors, fallback: Featurizer | None = None) -> None:
+        self._vectors = vectors
+        self._fallback = fallback
+
+    def vector(self, paper: Paper) -> Vector:
+        """The normalised embedding, or the fallback's vector."""
+        dense = self._vectors.vector_of(paper.arxiv_id)
+        if dense is None:
+            return self._fallback.vector(paper) if self._fallback is not None else {}
+        return normalised({f"d{i}": float(x) for i, x in enumerate(dense)})
+
+
+class MixedFeatures:
+    """Several featurizers side by side, each scaled by its share (words and meaning)."""
+
+    def __init__(self, parts: Sequence[tuple[Featurizer, float]]) -> None:
+        self._parts = parts
+
+    def vector(self, paper: Paper) -> Vector:
+        """The parts' vectors, prefixed so their keys stay apart, scaled, renormalised."""
+        mixed: dict[str, float] = {}
+        for index, (part, share) in enumerate(self._parts):
+            for key, value in part.vector(paper).items():
+                mixed[f"{index}:{key}"] = value * share
+        return normalised(mixed)
