@@ -78,9 +78,10 @@ class TastedRanker:
         if closest is None or closest[1] < REASON_MIN_SIMILARITY:
             return replace(ranked, score=score)
         example = closest[0]
-        reason = (
-            f"close to *{example.title}*, which this channel 👍'd on "
-            f"{voted_on(example.at, self._timezone)}"
-        )
+        when = voted_on(example.at, self._timezone)
+        if example.paper_id == ranked.paper.arxiv_id:
+            reason = f"this channel 👍'd it on {when}"
+        else:
+            reason = f"close to *{example.title}*, which this channel 👍'd on {when}"
         why = f"{ranked.why} · {reason}" if ranked.why else reason
         return replace(ranked, score=score, why=why)
