@@ -10,6 +10,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -23,7 +24,7 @@ from bot.taste.ports import (
     TasteSettings,
 )
 from storage.database import session_scope
-from storage.models import ChannelRow, DeliveryRow, DigestRow
+from storage.models import ChannelRow, DeliveryRow, DigestRow, PaperRow
 from storage.taste_models import ChannelTasteRow, ThreadPostRow
 from storage.vote_store import SqlVoteStore
 
@@ -45,25 +46,38 @@ class SqlThreadPosts:
         dialect = postgresql if self._engine.dialect.name == "postgresql" else sqlite
         return dialect.insert(ThreadPostRow)
 
-    def delivered_since(self, since: datetime) -> list[DeliveredPaper]:
-        """Deliveries since ``since`` with the message that carried them, not paused."""
+    def delivered_since(
+        self, since: datetime, changed_since: datetime | None = None
+    ) -> list[DeliveredPaper]:
+        """Deliveries since ``since`` with the message that carried them, not paused; with
+        ``changed_since``, only those delivered or whose paper was written since then."""
+        statement = (
+            select(ChannelRow, DeliveryRow.paper_id, DigestRow.message_ref, ChannelTasteRow)
+            .join(DeliveryRow, col(DeliveryRow.channel_pk) == col(ChannelRow.id))
+            .join(DigestRow, col(DigestRow.id) == col(DeliveryRow.digest_pk))
+            .join(
+                ChannelTasteRow,
+                col(ChannelTasteRow.channel_pk) == col(ChannelRow.id),
+                isouter=True,
+            )
+            .where(
+                col(DeliveryRow.delivered_at) >= since,
+                col(ChannelRow.paused_reason).is_(None),
+                col(DigestRow.message_ref).is_not(None),
+            )
+            .order_by(col(DeliveryRow.id))
+        )
+        if changed_since is not None:
+            statement = statement.join(
+                PaperRow, col(PaperRow.arxiv_id) == col(DeliveryRow.paper_id)
+            ).where(
+                or_(
+                    col(DeliveryRow.delivered_at) >= changed_since,
+                    col(PaperRow.last_seen) >= changed_since,
+                )
+            )
         with session_scope(self._engine) as session:
-            rows = session.exec(
-                select(ChannelRow, DeliveryRow.paper_id, DigestRow.message_ref, ChannelTasteRow)
-                .join(DeliveryRow, col(DeliveryRow.channel_pk) == col(ChannelRow.id))
-                .join(DigestRow, col(DigestRow.id) == col(DeliveryRow.digest_pk))
-                .join(
-                    ChannelTasteRow,
-                    col(ChannelTasteRow.channel_pk) == col(ChannelRow.id),
-                    isouter=True,
-                )
-                .where(
-                    col(DeliveryRow.delivered_at) >= since,
-                    col(ChannelRow.paused_reason).is_(None),
-                    col(DigestRow.message_ref).is_not(None),
-                )
-                .order_by(col(DeliveryRow.id))
-            ).all()
+            rows = session.exec(statement).all()
         return [
             DeliveredPaper(
                 channel_pk=int(channel.id or 0),

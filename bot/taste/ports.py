@@ -134,8 +134,11 @@ class LikedRow:
 class ThreadPosts(Protocol):
     """Follow-ups and roll-ups: what was delivered, what was seen, and exactly-once claims."""
 
-    def delivered_since(self, since: datetime) -> list[DeliveredPaper]:
-        """Papers delivered since then to channels that are not paused."""
+    def delivered_since(
+        self, since: datetime, changed_since: datetime | None = None
+    ) -> list[DeliveredPaper]:
+        """Papers delivered since ``since`` to channels that are not paused; with
+        ``changed_since``, only those delivered or changed in the library since then."""
         ...
 
     def snapshots(self, channel_pk: int, paper_ids: list[str]) -> dict[str, PaperState]:

@@ -107,6 +107,7 @@ class ThreadRunner:
         self._adapters = adapters
         self._worker = worker
         self._clock = clock
+        self._checked: datetime | None = None
 
     def _replies(self, platform: str) -> ThreadReplies | None:
         adapter = self._adapters.get(platform)
@@ -119,9 +120,13 @@ class ThreadRunner:
     async def follow_up(self) -> int:
         """Post the follow-ups due now."""
         now = self._clock()
+        # After the first pass, only deliveries or papers written since the last one (a
+        # minute of slack for clocks and transactions still committing) can have news.
+        changed = self._checked - timedelta(minutes=1) if self._checked else None
         delivered = await asyncio.to_thread(
-            self._posts.delivered_since, now - timedelta(days=FOLLOW_DAYS)
+            self._posts.delivered_since, now - timedelta(days=FOLLOW_DAYS), changed
         )
+        self._checked = now
         posted = 0
         by_channel: dict[int, list[DeliveredPaper]] = {}
         for item in delivered:
