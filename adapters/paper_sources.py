@@ -63,5 +63,8 @@ def ingest_targets(library: Library, *, record_health: bool = True) -> IngestTar
     """The library, its arXiv calendar and (for real fetches) the source-health record."""
     health = SqlChannelRepository(library.engine) if record_health else None
     return IngestTargets(
-        library=library, calendar=SqlAnnouncementCalendar(library.engine), health=health
+        library=library,
+        calendar=SqlAnnouncementCalendar(library.engine),
+        health=health,
+        vectors=library.semantic,
     )

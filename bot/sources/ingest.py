@@ -21,6 +21,7 @@ from bot.metrics import PAPERS_INGESTED, SOURCE_ERRORS
 from bot.papers import Paper
 from bot.ports import IngestReport
 from bot.ranking.query import parse_query
+from bot.ranking.semantic import PaperEmbedder
 from bot.sources import PaperSource, SourceBatch, SourceName
 from bot.sources.arxiv.calendar import AnnouncementCalendar
 
@@ -50,6 +51,7 @@ class IngestTargets:
     library: LibraryWriter
     calendar: AnnouncementCalendar
     health: SourceHealth | None = None
+    vectors: PaperEmbedder | None = None  # None: search by meaning is off
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,21 @@ async def _store(batch: SourceBatch, into: IngestTargets) -> StoredBatch:
     if batch.unchanged or not batch.papers:
         return StoredBatch(batch, None)
     report = await asyncio.to_thread(into.library.ingest, batch.papers)
+    if into.vectors is not None and report.stored:
+        await _embed(into.vectors, report.stored)
     return StoredBatch(batch, report)
+
+
+async def _embed(vectors: PaperEmbedder, papers: Sequence[Paper]) -> None:
+    """Embed a stored batch in a worker thread (the model is CPU-bound; the event loop keeps
+    answering). A failure is a warning: the papers are stored and found by their words, and
+    ``paperboy index embed`` fills the gap later."""
+    try:
+        await asyncio.to_thread(vectors.embed_papers, papers)
+    except Exception:
+        log.warning(
+            "could not embed %d papers; they are found by words only", len(papers), exc_info=True
+        )
 
 
 async def ingest(
