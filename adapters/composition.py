@@ -138,6 +138,7 @@ class App:
     runner: DigestRunner
     commands: CommandService
     status: ChannelStatus
+    taste: TasteService | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -237,7 +238,7 @@ def build_app(
         workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status)
+    return App(library, channels, chat, runner, commands, status, taste)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

@@ -8,7 +8,7 @@ errors tell the core whether to pause a channel, disable a workspace, or try aga
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -242,18 +242,23 @@ class CommandHandler(Protocol):
 
 
 @runtime_checkable
-class ReactionHandler(Protocol):
-    """Takes emoji reactions on Paperboy's messages as votes (see :mod:`bot.taste.signals`).
+class SignalHandler(Protocol):
+    """Takes what people do with Paperboy's messages as votes (see :mod:`bot.taste.signals`):
+    emoji reactions, and sharing search results in the channel.
 
-    Platforms route reaction events here when the core they are given takes them; they pass
+    Platforms route these events here when the core they are given takes them; they pass
     what the platform said, and the core decides whether it is a vote on one of our papers.
+    Neither method raises: nobody asked for an answer, so a failure is only logged.
     """
 
     async def react(
         self, channel: ChannelRef, message_ref: str, user_id: str, emoji: str, *, added: bool
     ) -> bool:
-        """A reaction added (or taken back, ``added`` False); True when it changed a vote.
-        Never raises: a reaction nobody asked for gets no answer, even on failure."""
+        """A reaction added (or taken back, ``added`` False); True when it changed a vote."""
+        ...
+
+    async def shared(self, channel: ChannelRef, paper_ids: Sequence[str], user_id: str) -> None:
+        """``user_id`` shared these papers with the channel: each is a vote up."""
         ...
 
 

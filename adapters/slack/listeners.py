@@ -32,8 +32,8 @@ from bot.chat import (
     ChannelRef,
     ChannelStatus,
     CommandHandler,
-    ReactionHandler,
     Reply,
+    SignalHandler,
     Visibility,
 )
 
@@ -135,7 +135,7 @@ def register_listeners(
     ``directory`` answers the core's questions about a caller (admin? in a user group?)
     with a short cache shared by every request."""
     members = directory or SlackDirectory()
-    if isinstance(handler, ReactionHandler):
+    if isinstance(handler, SignalHandler):
         register_reactions(app, handler)
 
     @app.command(SLASH_COMMAND)
@@ -189,6 +189,9 @@ def register_listeners(
             text = str(action.get("value", ""))
             reply = await handler.handle(channel, text, Caller(user_id=user_id))
             await share_reply(respond, reply, shared_by=mention(user_id))
+            if isinstance(handler, SignalHandler) and not reply.is_error:
+                ids = [r.paper.arxiv_id for r in reply.results]
+                await handler.shared(channel, ids, user_id)
         except Exception:
             log.exception("slack share failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)

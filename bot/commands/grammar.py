@@ -80,6 +80,19 @@ class SetManagers:
 
 
 @dataclass(frozen=True, slots=True)
+class Rollup:
+    """``schedule rollup fri 16:00`` (``words`` after ``rollup``; ``off`` stops it)."""
+
+    verb: ClassVar[str] = "schedule"
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    verb: ClassVar[str] = "forget"
+
+
+@dataclass(frozen=True, slots=True)
 class Resume:
     verb: ClassVar[str] = "resume"
 
@@ -103,13 +116,17 @@ Command = (
     | Unsubscribe
     | ListTopics
     | Schedule
+    | Rollup
     | DigestNow
     | Settings
     | SetManagers
+    | Forget
     | Resume
     | Feed
     | Help
 )
+# Settings stored with the channel's taste (bot.taste), not with its digest settings.
+TASTE_SETTINGS = frozenset({"taste_enabled", "followup_upvotes"})
 VERBS = table.NAMES
 HELP_TEXT = table.help_text(PLAIN)
 
@@ -169,9 +186,24 @@ def _settings_change(key: str, value: str) -> tuple[str, object]:
                 example="settings empty explain",
             )
         return "empty_mode", value.lower()
+    if key == "taste":
+        if value.lower() not in ("on", "off"):
+            raise UserError(
+                "taste takes on (votes shape the ranking) or off.", example="settings taste off"
+            )
+        return "taste_enabled", value.lower() == "on"
+    if key in ("followups", "follow-ups", "followup"):
+        if value.lower() in ("off", "none", "0"):
+            return "followup_upvotes", None
+        if not _number(value) or len(value) > 6:
+            raise UserError(
+                "followups takes the upvotes a paper must reach for a reply in its thread, or off.",
+                example="settings followups 50",
+            )
+        return "followup_upvotes", int(value)
     raise UserError(
-        f"'{key}' is not a setting; the settings are max, min-upvotes, window and empty "
-        "(and, for workspace admins, managers).",
+        f"'{key}' is not a setting; the settings are max, min-upvotes, window, empty, taste "
+        "and followups (and, for workspace admins, managers).",
         example="settings max 5",
     )
 
@@ -275,6 +307,13 @@ def _feed(rest: str) -> Feed:
     )
 
 
+def _schedule(rest: str) -> Schedule | Rollup:
+    words = tuple(rest.split())
+    if words and words[0].lower() in ("rollup", "roll-up"):
+        return Rollup(words=words[1:])
+    return Schedule(words=words)
+
+
 def _settings(rest: str) -> Settings | SetManagers:
     words = rest.replace("=", " ").split()  # "max=5", as Discord's hint once said, is "max 5"
     if words and words[0].lower() == "managers":
@@ -296,9 +335,10 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "subscribe": _subscribe,
     "unsubscribe": _unsubscribe,
     "list": lambda _: ListTopics(),
-    "schedule": lambda rest: Schedule(words=tuple(rest.split())),
+    "schedule": _schedule,
     "digest": _digest,
     "settings": _settings,
+    "forget": lambda _: Forget(),
     "resume": lambda _: Resume(),
     "feed": _feed,
     "help": lambda _: Help(),
