@@ -34,7 +34,7 @@ from bot.digests.runner import DigestRunner
 from bot.metrics import SEARCH_LATENCY
 from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
-from bot.ports import IngestReport, Ranker
+from bot.ports import IngestReport, MatchCounter, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
@@ -125,6 +125,12 @@ class MeasuredRanker:
         """The inner ranker's answer, timed."""
         with SEARCH_LATENCY.time():
             return self._inner.search(query, limit=limit, now=now)
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match in all, when the inner ranker can say (else 0)."""
+        if isinstance(self._inner, MatchCounter):
+            return self._inner.count(query, now=now)
+        return 0
 
 
 @dataclass

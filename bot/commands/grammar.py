@@ -72,14 +72,6 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
-class SetManagers:
-    """``settings managers admins``: who may change what the workspace's channels follow."""
-
-    verb: ClassVar[str] = "settings"
-    rule: ManagerRule
-
-
-@dataclass(frozen=True, slots=True)
 class Rollup:
     """``schedule rollup fri 16:00`` (``words`` after ``rollup``; ``off`` stops it)."""
 
@@ -90,6 +82,14 @@ class Rollup:
 @dataclass(frozen=True, slots=True)
 class Forget:
     verb: ClassVar[str] = "forget"
+
+
+@dataclass(frozen=True, slots=True)
+class SetManagers:
+    """``settings managers admins``: who may change what the workspace's channels follow."""
+
+    verb: ClassVar[str] = "settings"
+    rule: ManagerRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +119,8 @@ Command = (
     | Rollup
     | DigestNow
     | Settings
-    | SetManagers
     | Forget
+    | SetManagers
     | Resume
     | Feed
     | Help
