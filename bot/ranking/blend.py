@@ -257,11 +257,14 @@ def _relevance(
             return 0.0
         total += part
     found = 0
+    partial = plan.soft_needed < len(plan.soft)  # else every match has every word: no bonus
     for choices in plan.soft:
         part = _word_score(doc, choices, stats)
         if part > 0:
             found += 1
-            total += part + coverage(max(stats.df.get(c, 0) for c in choices), stats.count)
+            total += part
+            if partial:
+                total += coverage(max(stats.df.get(c, 0) for c in choices), stats.count)
     if found < plan.soft_needed:
         return 0.0
     for phrase in phrases:
