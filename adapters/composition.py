@@ -34,7 +34,7 @@ from bot.digests.runner import DigestRunner
 from bot.metrics import SEARCH_LATENCY
 from bot.operator.feeds import FeedLinks
 from bot.papers import Paper
-from bot.ports import IngestReport, Ranker
+from bot.ports import IngestReport, MatchCounter, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
@@ -57,6 +57,7 @@ from storage.slack_repository import SqlSlackRepository
 from storage.vectors import SqlVectorStore
 from storage.vectors_index import SemanticIndex
 from storage.vote_store import SqlVoteStore
+from storage.workspace_repository import SqlWorkspaceRules
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -144,6 +145,12 @@ class MeasuredRanker:
         with SEARCH_LATENCY.time():
             return self._inner.search(query, limit=limit, now=now)
 
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match in all, when the inner ranker can say (else 0)."""
+        if isinstance(self._inner, MatchCounter):
+            return self._inner.count(query, now=now)
+        return 0
+
 
 @dataclass
 class App:
@@ -156,6 +163,7 @@ class App:
     runner: DigestRunner
     commands: CommandService
     status: ChannelStatus
+    taste: TasteService | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -261,10 +269,17 @@ def build_app(
     )
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
-        channels, library.papers, library.ranker, runner, clock=now, taste=taste, feeds=feeds
+        channels,
+        library.papers,
+        library.ranker,
+        runner,
+        clock=now,
+        taste=taste,
+        feeds=feeds,
+        workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status)
+    return App(library, channels, chat, runner, commands, status, taste)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

@@ -12,6 +12,8 @@ import contextlib
 import logging
 from collections.abc import Callable, Sequence
 
+from aiohttp import web
+
 from adapters.composition import App
 from adapters.feed_http import feed_routes
 from adapters.gauges import refresh_gauges
@@ -21,6 +23,7 @@ from adapters.platform import PlatformRuntime
 from adapters.platforms import PLATFORMS
 from adapters.settings import Settings
 from adapters.shutdown import Shutdown
+from adapters.web import operator_routes
 from bot.digests.scheduler import Scheduler
 from bot.sources import PaperSource
 from bot.sources.hf.period import HfPeriod
@@ -109,6 +112,7 @@ async def serve(
             if http is not None:
                 routes = [route for runtime in runtimes for route in runtime.http_routes()]
                 routes += feed_routes(app.library.engine, public_url=settings.public_url)
+                routes += operator_page(app, settings)
                 http_app = build_http_app(engine=app.library.engine, routes=routes)
                 with shutdown.starting("the HTTP listener"):
                     listener = await start_http_server(http_app, *http)
@@ -122,6 +126,15 @@ async def serve(
             log.info("serving %s", ", ".join(serving))
             await shutdown.requested.wait()
     log.info("stopped")
+
+
+def operator_page(app: App, settings: Settings) -> list[web.RouteDef]:
+    """The operator page's routes (``/ui/``) when ``PAPERBOY_ADMIN_TOKEN`` is set, else none:
+    without a token the page does not exist at all."""
+    if settings.admin_token is None:
+        return []
+    log.info("operator page on /ui/ (log in with PAPERBOY_ADMIN_TOKEN)")
+    return operator_routes(app, settings.admin_token.get_secret_value())
 
 
 def _start_background(

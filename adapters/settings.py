@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import AliasChoices, BaseModel, Field, ValidationError, field_validator
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.arxiv_settings import ArxivSettings
@@ -22,6 +22,7 @@ from bot.errors import UserError
 from bot.sources.hf.source import DEFAULT_HF_URL
 from storage.database import DEFAULT_DATABASE_URL
 
+ADMIN_TOKEN_MIN_CHARS = 16
 CONFIGURATION_HELP = "Every variable is explained in .env.example."
 
 
@@ -57,6 +58,22 @@ class Settings(BaseSettings):
         if scheme not in ("http", "https") or not sep or not rest or " " in rest:
             raise ValueError("must be an http(s):// URL, e.g. https://paperboy.example.com")
         return value
+
+    # The operator page /ui/ on the --http listener is off unless this is set; 16+ characters
+    # so it cannot be guessed (`openssl rand -hex 32`). SecretStr keeps it out of reprs/logs.
+    admin_token: SecretStr | None = None
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty token means off; a short one is refused (it could be guessed)."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value().strip()) < ADMIN_TOKEN_MIN_CHARS:
+            raise ValueError(
+                f"must be at least {ADMIN_TOKEN_MIN_CHARS} characters (e.g. openssl rand -hex 32)"
+            )
+        return SecretStr(value.get_secret_value().strip())
 
     # Each part reads its own variables (SLACK_*, DISCORD_BOT_TOKEN, PAPERBOY_DISCORD_*, …);
     # read_settings() reads them all up front, so a wrong value is reported at start-up.

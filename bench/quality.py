@@ -1,7 +1,9 @@
-"""Ranking quality: nDCG@10 of our ranking (BM25 × lift) against plain BM25, on a judged set.
+"""Ranking quality: nDCG@10 of our ranking (BM25 × lift) against plain BM25, on a judged set;
+and nDCG@20 on CSFCube's expert judgements (``bench/csfcube.py``).
 
     python bench/quality.py --corpus PATH --judge     # pool and grade, write bench/judged.jsonl
     python bench/quality.py --corpus PATH             # score both rankers on the judged set
+    python bench/quality.py --csfcube DIR             # CSFCube dev fold: ours and plain BM25
 
 How the set is judged (see bench/README.md): for each of the 20 topics, the top 30 of each
 ranker are pooled; every pooled paper gets a grade from a fixed rubric that reads the title,
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.composition import Library, open_library
 from adapters.settings import Settings
 from bench.corpus import read_corpus
+from bench.csfcube import evaluate, plain_bm25, read_fold
 from bot.papers import Paper
 from bot.ranking.query import parse_query, stems
 
@@ -115,20 +118,50 @@ def ndcg_at_10(ranked: list[str], grades: dict[str, int]) -> float:
     return dcg([grades.get(i, 0) for i in ranked]) / ideal if ideal else 0.0
 
 
+def _settings(workdir: Path) -> Settings:
+    return Settings(
+        database_url=f"sqlite:///{workdir / 'paperboy.db'}", index_dir=workdir / "index"
+    )
+
+
+def csfcube_report(directory: Path, workdir: Path) -> dict[str, object]:
+    """CSFCube dev fold under its protocol: our lexical ranking and the plain BM25 reference,
+    mean and per query."""
+    fold = read_fold(directory)
+    with open_library(_settings(workdir)) as library:
+        if library.papers.count() == 0:
+            library.ingest(fold.papers)
+
+        def ours(text: str) -> list[str]:
+            found = library.ranker.search(parse_query(text), limit=21, now=NOW)
+            return [r.paper.arxiv_id for r in found]
+
+        rankers = {"lexical": ours, "bm25": plain_bm25(fold)}
+        report: dict[str, object] = {"queries": len(fold.queries)}
+        for name, rank in rankers.items():
+            scores = evaluate(fold, rank)
+            report[f"ndcg20_{name}"] = round(sum(scores.values()) / len(scores), 4)
+            report[f"per_query_{name}"] = {q: round(v, 3) for q, v in scores.items()}
+    return report
+
+
 def main() -> None:
     """Judge (pool + grade) or evaluate; prints one JSON object."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, help="the arXiv corpus of the judged set")
+    parser.add_argument("--csfcube", type=Path, help="CSFCube's dev fold directory")
     parser.add_argument("--docs", type=int, default=None, help="default: the whole corpus")
     parser.add_argument("--workdir", type=Path, help="reuse a database and index here")
     parser.add_argument("--judge", action="store_true", help="pool, grade, write the judged set")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="paperboy-quality-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(
-        database_url=f"sqlite:///{workdir / 'paperboy.db'}", index_dir=workdir / "index"
-    )
-    with open_library(settings) as library:
+    if args.csfcube:
+        print(json.dumps(csfcube_report(args.csfcube, workdir), indent=2))
+        return
+    if not args.corpus:
+        parser.error("give --corpus (the judged set) or --csfcube")
+    with open_library(_settings(workdir)) as library:
         if library.papers.count() == 0:
             papers = read_corpus(args.corpus, args.docs)
             while batch := list(islice(papers, 10_000)):

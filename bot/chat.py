@@ -8,7 +8,7 @@ errors tell the core whether to pause a channel, disable a workspace, or try aga
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
@@ -103,6 +103,29 @@ class Dialect:
 PLAIN = Dialect()
 
 
+class DirectoryUnavailable(PaperboyError):
+    """The platform could not say who the caller is (an API error, a missing scope);
+    ``reason`` is a plain sentence the caller may read (no tokens, no codes)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class MemberDirectory(Protocol):
+    """What a platform can tell the core about the caller, asked only when the workspace's
+    rule for who may manage channels needs it (:mod:`bot.commands.managers`). Both raise
+    :class:`DirectoryUnavailable` when the platform cannot answer."""
+
+    async def is_admin(self) -> bool:
+        """Whether the caller is an admin or owner of the workspace."""
+        ...
+
+    async def in_group(self, handle: str) -> bool | None:
+        """Whether the caller belongs to the user group ``handle``; None: no such group."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     """Who ran a command, and how to answer them.
@@ -110,6 +133,8 @@ class Caller:
     ``can_manage`` says whether they may change what the channel follows; ``manage_rule``
     names who may, in the platform's words ("the Manage Channels permission"; None when
     anyone may), for help and refusals. ``dialect`` is how their platform writes a reply.
+    ``directory`` is set by a platform whose workspaces choose who manages (Slack): the core
+    checks the workspace's rule through it.
     """
 
     user_id: str
@@ -117,6 +142,7 @@ class Caller:
     display_name: str | None = None
     manage_rule: str | None = None
     dialect: Dialect = PLAIN
+    directory: MemberDirectory | None = None
 
 
 class Visibility(StrEnum):
@@ -216,18 +242,23 @@ class CommandHandler(Protocol):
 
 
 @runtime_checkable
-class ReactionHandler(Protocol):
-    """Takes emoji reactions on Paperboy's messages as votes (see :mod:`bot.taste.signals`).
+class SignalHandler(Protocol):
+    """Takes what people do with Paperboy's messages as votes (see :mod:`bot.taste.signals`):
+    emoji reactions, and sharing search results in the channel.
 
-    Platforms route reaction events here when the core they are given takes them; they pass
+    Platforms route these events here when the core they are given takes them; they pass
     what the platform said, and the core decides whether it is a vote on one of our papers.
+    Neither method raises: nobody asked for an answer, so a failure is only logged.
     """
 
     async def react(
         self, channel: ChannelRef, message_ref: str, user_id: str, emoji: str, *, added: bool
     ) -> bool:
-        """A reaction added (or taken back, ``added`` False); True when it changed a vote.
-        Never raises: a reaction nobody asked for gets no answer, even on failure."""
+        """A reaction added (or taken back, ``added`` False); True when it changed a vote."""
+        ...
+
+    async def shared(self, channel: ChannelRef, paper_ids: Sequence[str], user_id: str) -> None:
+        """``user_id`` shared these papers with the channel: each is a vote up."""
         ...
 
 

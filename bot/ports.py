@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.papers import Paper
 from bot.ranking.blend import RankedPaper
@@ -92,6 +92,23 @@ class SearchIndex(Protocol):
     def papers(self, candidates: Sequence[Candidate]) -> list[Paper]:
         """The papers behind these candidates, in the same order (the index keeps a copy of
         each, in step with the library, so results need no database trip)."""
+        ...
+
+    def find(self, arxiv_id: str) -> Paper | None:
+        """The indexed paper with this (version-less) id, if any."""
+        ...
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match ``query`` (filters applied), for "10 of 143"."""
+        ...
+
+
+@runtime_checkable
+class MatchCounter(Protocol):
+    """A ranker that can also say how many papers match in all (search replies' "of 143")."""
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match ``query`` as of ``now`` (not only the best few)."""
         ...
 
 

@@ -3,6 +3,22 @@
 Alembic's env and the tests import this; a new table module adds one line here.
 """
 
-from storage import arxiv_models, models, operator_models, slack_models, taste_models, vectors
+from storage import (
+    arxiv_models,
+    models,
+    operator_models,
+    slack_models,
+    taste_models,
+    vectors,
+    workspace_models,
+)
 
-__all__ = ["arxiv_models", "models", "operator_models", "slack_models", "taste_models", "vectors"]
+__all__ = [
+    "arxiv_models",
+    "models",
+    "operator_models",
+    "slack_models",
+    "taste_models",
+    "vectors",
+    "workspace_models",
+]

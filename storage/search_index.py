@@ -237,6 +237,22 @@ class TantivyIndex:
             papers.append(paper_from_json(bytes(stored or b"")))
         return papers
 
+    def find(self, arxiv_id: str) -> Paper | None:
+        """The indexed paper with this id (its stored copy), or ``None``."""
+        searcher = self._index.searcher()
+        id_query = tantivy.Query.term_query(self._schema, "id", arxiv_id)
+        hits = searcher.search(id_query, 1, count=False).hits
+        if not hits:
+            return None
+        stored = searcher.doc(hits[0][1]).get_first("paper")
+        return paper_from_json(bytes(stored or b""))
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match ``query`` (every match is visited: for replies, not digests)."""
+        found = self._index.searcher().search(self.engine_query(query, now), 1, count=True)
+        counted = getattr(found, "count", None)  # present at runtime, missing from the stubs
+        return int(counted or 0)
+
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
         """The query in tantivy's terms, matching exactly what the scan matches
         (:func:`bot.ranking.query.match_plan`): ``+words`` and phrases must match in some

@@ -16,7 +16,9 @@ from storage.database import session_scope
 from storage.models import DeliveryRow, DigestRow
 from storage.taste_models import ChannelTasteRow, ThreadPostRow, VoteRow
 
-_TASTE_SETTINGS = frozenset({"taste_enabled", "followup_upvotes", "rollup_weekday", "rollup_time"})
+_TASTE_SETTINGS = frozenset(
+    {"taste_enabled", "followup_upvotes", "rollup_weekday", "rollup_time", "rollup_updated_at"}
+)
 
 
 class SqlVoteStore:
@@ -151,6 +153,7 @@ class SqlVoteStore:
                 followup_upvotes=row.followup_upvotes,
                 rollup_weekday=row.rollup_weekday,
                 rollup_time=row.rollup_time,
+                rollup_updated_at=row.rollup_updated_at,
             )
 
     def update_taste_settings(self, channel_pk: int, **changes: object) -> None:

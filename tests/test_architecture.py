@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,18 +35,102 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_package_never_imports_what_depends_on_it(package: str) -> None:
-    offenders = [
-        f"{path.relative_to(ROOT)} imports {name}"
-        for path in sorted((ROOT / package).rglob("*.py"))
-        for name in imported_modules(path)
+def forbidden_imports(package: str, root: Path = ROOT) -> list[str]:
+    """Every import in ``package`` of something that must depend on it, not the reverse."""
+    return [
+        f"{path.relative_to(root)} imports {name}"
+        for path in sorted((root / package).rglob("*.py"))
+        for name in sorted(imported_modules(path))
         if name.split(".")[0] in FORBIDDEN[package]
     ]
-    assert offenders == []
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_package_never_imports_what_depends_on_it(package: str) -> None:
+    assert forbidden_imports(package) == []
 
 
 def test_the_check_sees_a_violation(tmp_path: Path) -> None:
     bad = tmp_path / "x.py"
     bad.write_text("from adapters.cli.app import app\nimport sqlmodel\n", encoding="utf-8")
     assert imported_modules(bad) == {"adapters.cli.app", "sqlmodel"}
+
+
+# Platforms only translate; each knows one outside world. The exceptions are the modules
+# whose job is to name several: the composition root and the platform factory build them, the
+# one Settings object composes their settings modules (which import no SDK), and the CLI (the
+# operator's front door: `paperboy doctor` checks every platform's credentials) runs them.
+# A platform may read the shared Settings, but never reaches the wiring that builds it.
+PLATFORMS = ("adapters.slack", "adapters.discord", "adapters.console")
+MAY_NAME_PLATFORMS = (
+    "adapters.composition",
+    "adapters.platforms",
+    "adapters.settings",
+    "adapters.cli",
+)
+WIRING = ("adapters.composition", "adapters.platforms", "adapters.cli")
+
+
+def module_name(path: Path) -> str:
+    """``adapters/slack/poster.py`` → ``adapters.slack.poster`` (``__init__`` is its package)."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def within(name: str, packages: tuple[str, ...]) -> str | None:
+    """The entry of ``packages`` that ``name`` is, or lives in."""
+    return next((p for p in packages if name == p or name.startswith(f"{p}.")), None)
+
+
+def platform_crossings(paths: list[Path]) -> list[str]:
+    """Imports that cross between platforms, from shared adapter code into a platform, or
+    from a platform into the wiring."""
+    found = []
+    for path in paths:
+        here = module_name(path)
+        if within(here, MAY_NAME_PLATFORMS):
+            continue
+        home = within(here, PLATFORMS)
+        for name in sorted(imported_modules(path)):
+            target = within(name, PLATFORMS)
+            if (target and target != home) or (home and within(name, WIRING)):
+                found.append(f"{here} imports {name}")
+    return found
+
+
+def test_adapters_never_import_each_other() -> None:
+    assert platform_crossings(sorted((ROOT / "adapters").rglob("*.py"))) == []
+
+
+def test_the_platform_check_sees_a_violation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    files = {
+        "adapters/slack/x.py": "from adapters.discord.rendering import render\n",
+        "adapters/discord/y.py": "import adapters.composition\nimport adapters.settings\n",
+        "adapters/http_server.py": "from adapters.slack import SlackRuntime\n",
+        "adapters/cli/z.py": "from adapters.slack.settings import SlackSettings\n",  # allowed
+        "adapters/slack/ok.py": "from adapters.slack.blocks import escape\nimport bot.chat\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert platform_crossings(sorted((tmp_path / "adapters").rglob("*.py"))) == [
+        "adapters.discord.y imports adapters.composition",
+        "adapters.http_server imports adapters.slack",
+        "adapters.slack.x imports adapters.discord.rendering",
+    ]
+
+
+def test_the_core_check_sees_a_violation(tmp_path: Path) -> None:
+    """The first rule, on a core module that imports an adapter and storage."""
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "bad.py").write_text(
+        "from adapters.slack.blocks import escape\nimport storage.models\nimport httpx\n",
+        encoding="utf-8",
+    )
+    assert forbidden_imports("bot", tmp_path) == [
+        "bot/bad.py imports adapters.slack.blocks",
+        "bot/bad.py imports storage.models",
+    ]

@@ -2,7 +2,8 @@
 
 Where things are: :mod:`adapters.cli.app` registers the command tree; each command lives in
 its own module — ``hf`` and ``arxiv`` (``paperboy fetch …``), ``library`` (``search``,
-``digest``), ``channels`` (``command``, ``serve``), ``db``, ``index``, ``doctor`` — and
+``digest``), ``channels`` (``command``, ``serve``), ``chat`` (the ``/papers`` grammar in a
+terminal), ``db``, ``index``, ``doctor`` — and
 :mod:`adapters.cli.support` holds the settings, exit codes and error handling they share.
 """
 

@@ -33,6 +33,10 @@ COMMANDS = {
         "adapters.cli.library:digest",
         "Print a digest for topics, or build (and with --post, post) a channel's digest now.",
     ),
+    "feedback": LazyCommand(
+        "adapters.cli.feedback:feedback",
+        "Vote on a paper in a channel (up, down, more), as its buttons do.",
+    ),
     "command": LazyCommand(
         "adapters.cli.channels:command",
         "Run any /papers command against a channel, without a chat platform.",

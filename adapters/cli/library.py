@@ -13,7 +13,7 @@ from adapters.cli.support import EXIT_USER_ERROR, _settings, run_guarded
 from adapters.composition import open_library
 from bot.chat import ChannelRef
 from bot.commands.render import render_digest, render_results
-from bot.digests.build import Topic, build_digest
+from bot.digests.build import Digest, Topic, build_digest
 from bot.errors import UserError
 from bot.ranking.query import Since, parse_query, parse_since
 
@@ -23,6 +23,21 @@ def _parse_since_option(value: str | None) -> Since | None:
     if value is None or value.strip().lower() == "all":
         return None
     return parse_since(value)
+
+
+def digest_json(digest: Digest | None) -> list[dict[str, object]]:
+    """The preview as ``paperboy digest --json`` prints it: id, title, score, why, topic."""
+    items = digest.items if digest is not None else ()
+    return [
+        {
+            "id": item.ranked.paper.arxiv_id,
+            "title": item.ranked.paper.title,
+            "score": round(item.ranked.score, 4),
+            "why": item.ranked.why,
+            "topic": item.topic,
+        }
+        for item in items
+    ]
 
 
 def search(
@@ -87,6 +102,10 @@ def digest(
         bool, typer.Option("--post", help="Post it through the channel's adapter and record it.")
     ] = False,
     max_papers: Annotated[int, typer.Option("--max", min=1, max=50)] = 10,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="A channel's preview as a JSON array; records nothing."),
+    ] = False,
 ) -> None:
     """Print a digest for topics, or build (and with --post, post) a channel's digest now."""
     settings = _settings()
@@ -109,11 +128,19 @@ def digest(
 
         text = "digest" if post else "digest preview"
         reply = run_in_channel(settings, ref, text, post=post)
+        if as_json and not reply.is_error:
+            typer.echo(json.dumps(digest_json(reply.digest), ensure_ascii=False, indent=2))
+            return
         print_reply(ref, reply)
         if reply.is_error:
             raise typer.Exit(EXIT_USER_ERROR)
 
     def action() -> None:
+        if as_json and (post or channel is None):
+            raise UserError(
+                "--json previews a channel's digest: give --channel, without --post.",
+                example="paperboy digest --channel console:general --json",
+            )
         if channel is not None:
             if topic:
                 raise UserError("Give either --topic or --channel, not both.")

@@ -1,5 +1,15 @@
 """Discord: ``/papers`` slash commands, digests as embeds, feedback buttons (discord.py).
 
+Where things are:
+
+- ``/papers`` subcommands (derived from the command table) and the Manage Channels check:
+  :mod:`adapters.discord.commands`; button presses: :mod:`adapters.discord.feedback`.
+- Posting over REST and Discord's errors (50001/50013/10003 → pause the channel; 429 pacing):
+  :mod:`adapters.discord.posting`; embeds within Discord's limits:
+  :mod:`adapters.discord.rendering`.
+- :mod:`adapters.discord.runtime` builds the poster, then the gateway client
+  (:mod:`adapters.discord.client`) for ``serve``.
+
 Names are loaded on first use (PEP 562), so reading :class:`DiscordSettings` (part of
 :class:`adapters.settings.Settings`) never imports discord.py.
 """

@@ -23,7 +23,7 @@ from discord import app_commands
 from adapters.discord.commands import SORRY, PapersCommands
 from adapters.discord.feedback import FeedbackButton
 from adapters.discord.settings import DiscordSettings
-from bot.chat import ChannelRef, ChannelStatus, FeedbackKind, ReactionHandler
+from bot.chat import ChannelRef, ChannelStatus, FeedbackKind, SignalHandler
 
 log = logging.getLogger("paperboy.discord")
 REMOVED_REASON = "the bot was removed from this Discord server"
@@ -50,7 +50,7 @@ class PaperboyClient(discord.AutoShardedClient):
         self.api_url = settings.api_url
         self.commands: PapersCommands | None = None
         self.channel_status: ChannelStatus | None = None
-        self.reactions: ReactionHandler | None = None
+        self.reactions: SignalHandler | None = None
         self.tree = PapersTree(self)
 
     def answer(self, commands: PapersCommands, status: ChannelStatus) -> None:

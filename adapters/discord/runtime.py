@@ -24,7 +24,7 @@ from adapters.discord.commands import PapersCommands
 from adapters.discord.posting import ChannelPacer, DiscordChatAdapter
 from adapters.discord.settings import REJECTED_FIX, UNREACHABLE_FIX, DiscordSettings
 from adapters.settings import load_settings
-from bot.chat import ChannelStatus, CommandHandler, ReactionHandler
+from bot.chat import ChannelStatus, CommandHandler, SignalHandler
 from bot.errors import UserError
 
 log = logging.getLogger("paperboy.discord")
@@ -86,7 +86,7 @@ class DiscordPlatform:
         check_manage_permission(self.settings)
         commands = PapersCommands(handler, manage_permission=self.settings.manage_permission)
         self.client.answer(commands, status)
-        if isinstance(handler, ReactionHandler):
+        if isinstance(handler, SignalHandler):
             self.client.reactions = handler
         return DiscordRuntime(self.settings, self.client, self.adapter)
 

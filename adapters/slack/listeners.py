@@ -15,6 +15,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import (
     SHARE_ACTION_ID,
@@ -24,14 +25,15 @@ from adapters.slack.blocks import (
     render_digest,
     render_results,
 )
+from adapters.slack.directory import SlackDirectory
 from adapters.slack.reactions import REACTION_EVENTS, register_reactions
 from bot.chat import (
     Caller,
     ChannelRef,
     ChannelStatus,
     CommandHandler,
-    ReactionHandler,
     Reply,
+    SignalHandler,
     Visibility,
 )
 
@@ -127,19 +129,30 @@ def register_listeners(
     handler: CommandHandler,
     status: ChannelStatus,
     installation_store: AsyncInstallationStore | None,
+    directory: SlackDirectory | None = None,
 ) -> None:
-    """Attach every Paperboy listener to ``app`` (reactions when the core takes them)."""
-    if isinstance(handler, ReactionHandler):
+    """Attach every Paperboy listener to ``app`` (reactions when the core takes them).
+    ``directory`` answers the core's questions about a caller (admin? in a user group?)
+    with a short cache shared by every request."""
+    members = directory or SlackDirectory()
+    if isinstance(handler, SignalHandler):
         register_reactions(app, handler)
 
     @app.command(SLASH_COMMAND)
-    async def on_papers(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def on_papers(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         text = str(body.get("text") or "")
         channel = _channel(
             body.get("team_id"), str(body.get("channel_id", "")), body.get("channel_name")
         )
-        caller = Caller(user_id=str(body.get("user_id", "")), display_name=body.get("user_name"))
+        user_id = str(body.get("user_id", ""))
+        caller = Caller(
+            user_id=user_id,
+            display_name=body.get("user_name"),
+            directory=members.member(client, channel.workspace_id, user_id),
+        )
         try:
             reply = await handler.handle(channel, text, caller)
             await send_reply(respond, reply, share_value=text)
@@ -176,6 +189,9 @@ def register_listeners(
             text = str(action.get("value", ""))
             reply = await handler.handle(channel, text, Caller(user_id=user_id))
             await share_reply(respond, reply, shared_by=mention(user_id))
+            if isinstance(handler, SignalHandler) and not reply.is_error:
+                ids = [r.paper.arxiv_id for r in reply.results]
+                await handler.shared(channel, ids, user_id)
         except Exception:
             log.exception("slack share failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)

@@ -13,14 +13,14 @@ from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 
-from bot.chat import ChannelRef, ReactionHandler
+from bot.chat import ChannelRef, SignalHandler
 
 log = logging.getLogger(__name__)
 
 REACTION_EVENTS = ("reaction_added", "reaction_removed")
 
 
-def register_reactions(app: AsyncApp, handler: ReactionHandler) -> None:
+def register_reactions(app: AsyncApp, handler: SignalHandler) -> None:
     """Route both reaction events to ``handler``."""
 
     async def on_reaction(body: dict[str, Any], event: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.directory import DIRECTORY_SCOPES
 from adapters.slack.listeners import register_listeners
 from adapters.slack.poster import SlackChatAdapter
 from adapters.slack.retry import BoundedRetryHandler, Sleep
@@ -42,6 +43,7 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "reactions:read",
+    *DIRECTORY_SCOPES,
 )
 EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"

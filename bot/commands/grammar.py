@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from bot.chat import PLAIN
-from bot.commands import table
+from bot.commands import managers, table
 from bot.commands.chat_markup import plain_words
+from bot.commands.managers import ManagerRule
 from bot.digests.schedule import parse_schedule
 from bot.errors import UserError
 from bot.ranking.query import Query, parse_query
@@ -71,6 +72,27 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class Rollup:
+    """``schedule rollup fri 16:00`` (``words`` after ``rollup``; ``off`` stops it)."""
+
+    verb: ClassVar[str] = "schedule"
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    verb: ClassVar[str] = "forget"
+
+
+@dataclass(frozen=True, slots=True)
+class SetManagers:
+    """``settings managers admins``: who may change what the workspace's channels follow."""
+
+    verb: ClassVar[str] = "settings"
+    rule: ManagerRule
+
+
+@dataclass(frozen=True, slots=True)
 class Resume:
     verb: ClassVar[str] = "resume"
 
@@ -94,18 +116,25 @@ Command = (
     | Unsubscribe
     | ListTopics
     | Schedule
+    | Rollup
     | DigestNow
     | Settings
+    | Forget
+    | SetManagers
     | Resume
     | Feed
     | Help
 )
+# Settings stored with the channel's taste (bot.taste), not with its digest settings.
+TASTE_SETTINGS = frozenset({"taste_enabled", "followup_upvotes"})
 VERBS = table.NAMES
 HELP_TEXT = table.help_text(PLAIN)
 
 
 def needs_manage(command: Command) -> bool:
-    """Whether only a channel manager may run ``command`` (viewing settings is open to all)."""
+    """Whether only a channel manager may run ``command`` (viewing settings is open to all).
+    Choosing the managers themselves (:class:`SetManagers`) is for workspace admins: the
+    service checks that separately."""
     access = table.verb(command.verb).access
     if access is table.Access.MANAGERS_TO_CHANGE:
         if isinstance(command, Feed):
@@ -157,8 +186,24 @@ def _settings_change(key: str, value: str) -> tuple[str, object]:
                 example="settings empty explain",
             )
         return "empty_mode", value.lower()
+    if key == "taste":
+        if value.lower() not in ("on", "off"):
+            raise UserError(
+                "taste takes on (votes shape the ranking) or off.", example="settings taste off"
+            )
+        return "taste_enabled", value.lower() == "on"
+    if key in ("followups", "follow-ups", "followup"):
+        if value.lower() in ("off", "none", "0"):
+            return "followup_upvotes", None
+        if not _number(value) or len(value) > 6:
+            raise UserError(
+                "followups takes the upvotes a paper must reach for a reply in its thread, or off.",
+                example="settings followups 50",
+            )
+        return "followup_upvotes", int(value)
     raise UserError(
-        f"'{key}' is not a setting; the settings are max, min-upvotes, window and empty.",
+        f"'{key}' is not a setting; the settings are max, min-upvotes, window, empty, taste "
+        "and followups (and, for workspace admins, managers).",
         example="settings max 5",
     )
 
@@ -262,8 +307,22 @@ def _feed(rest: str) -> Feed:
     )
 
 
-def _settings(rest: str) -> Settings:
+def _schedule(rest: str) -> Schedule | Rollup:
+    words = tuple(rest.split())
+    if words and words[0].lower() in ("rollup", "roll-up"):
+        return Rollup(words=words[1:])
+    return Schedule(words=words)
+
+
+def _settings(rest: str) -> Settings | SetManagers:
     words = rest.replace("=", " ").split()  # "max=5", as Discord's hint once said, is "max 5"
+    if words and words[0].lower() == "managers":
+        if len(words) != 2:
+            raise UserError(
+                "managers takes one choice, on its own: everyone, admins or group:<handle>.",
+                example=managers.EXAMPLE,
+            )
+        return SetManagers(ManagerRule.parse(words[1]))
     if len(words) % 2:
         raise UserError("Each setting needs a value.", example="/papers settings max 5")
     return Settings(
@@ -276,9 +335,10 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "subscribe": _subscribe,
     "unsubscribe": _unsubscribe,
     "list": lambda _: ListTopics(),
-    "schedule": lambda rest: Schedule(words=tuple(rest.split())),
+    "schedule": _schedule,
     "digest": _digest,
     "settings": _settings,
+    "forget": lambda _: Forget(),
     "resume": lambda _: Resume(),
     "feed": _feed,
     "help": lambda _: Help(),

@@ -25,6 +25,8 @@ from bot.commands.listing import (
     plain_reason,
     settings_line,
 )
+from bot.commands.managers import WorkspaceRules
+from bot.commands.permissions import ManagerGate
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
@@ -36,8 +38,9 @@ from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query, tokenize
+from bot.taste.commands import describe_taste, run_taste_command
 from bot.taste.service import TasteService
-from bot.taste.signals import button_vote
+from bot.taste.signals import SHARE_SIGNAL, Direction, button_vote
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +86,11 @@ class CommandService:
         runner: DigestRunner,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        workspaces: WorkspaceRules | None = None,
         taste: TasteService | None = None,
         feeds: FeedLinks | None = None,
     ) -> None:
+        self._gate = ManagerGate(workspaces)
         self._channels = channels
         self._taste = taste
         self._feeds = feeds
@@ -144,7 +149,7 @@ class CommandService:
     async def react(
         self, channel: ChannelRef, message_ref: str, user_id: str, emoji: str, *, added: bool
     ) -> bool:
-        """A reaction on one of our messages, as a vote (:class:`bot.chat.ReactionHandler`)."""
+        """A reaction on one of our messages, as a vote (:class:`bot.chat.SignalHandler`)."""
         if self._taste is None:
             return False
         try:
@@ -152,6 +157,16 @@ class CommandService:
         except Exception:
             log.exception("reaction failed", extra=channel.log_fields())
             return False
+
+    async def shared(self, channel: ChannelRef, paper_ids: Sequence[str], user_id: str) -> None:
+        """Shared search results count as votes up from the sharer."""
+        if self._taste is None:
+            return
+        try:
+            for paper_id in paper_ids:
+                await self._taste.vote(channel, paper_id, user_id, SHARE_SIGNAL, Direction.UP)
+        except Exception:
+            log.exception("recording a share failed", extra=channel.log_fields())
 
     def _similar(self, paper: Paper, now: datetime) -> tuple[Query, list[RankedPaper]]:
         """The first of the paper's :func:`similar_queries` that finds other papers."""
@@ -170,15 +185,16 @@ class CommandService:
 
     async def _run(self, ref: ChannelRef, command: grammar.Command, caller: Caller) -> Reply:
         now = self._clock()
-        if grammar.needs_manage(command) and not caller.can_manage:
-            return error_reply(table.not_allowed(caller.manage_rule))
+        if isinstance(command, grammar.SetManagers):
+            return await self._gate.choose(ref, command.rule, caller, now)
+        if grammar.needs_manage(command) and (refused := await self._gate.refusal(ref, caller)):
+            return refused
         channel = await asyncio.to_thread(self._channels.get_channel, ref)
         dialect = caller.dialect
         notice = paused_notice(channel, dialect)
         match command:
             case grammar.Help():
-                text = table.help_text(caller.dialect, caller.manage_rule)
-                return _with_notice(Reply(text=text), notice)
+                return _with_notice(Reply(text=await self._help(ref, caller)), notice)
             case grammar.Search(text=text, query=query):
                 ranker = self._ranker
                 if channel is not None:
@@ -192,7 +208,12 @@ class CommandService:
                 listed = await asyncio.to_thread(
                     describe_channel, self._channels, ref, channel, now, dialect
                 )
-                return _with_notice(Reply(text=listed), notice)
+                if self._taste is not None:
+                    learned = await asyncio.to_thread(describe_taste, self._taste, channel, dialect)
+                    # After the schedule and settings, before the topics (which fit what is left).
+                    head, sep, topics = listed.partition("\nTopics:")
+                    listed = f"{head}\n{learned}{sep}{topics}"
+                return _with_notice(Reply(text=listed[:REPLY_LIMIT]), notice)
             case grammar.Settings(changes=()):  # looking is open to everyone; nothing stored
                 shown = channel or ChannelSettings(pk=0, ref=ref)
                 text = f"Settings for {channel_label(ref, dialect)}: {settings_line(shown)}."
@@ -204,7 +225,20 @@ class CommandService:
                     self._feeds, self._channels, ref, reset=reset, caller=caller, now=now
                 )
                 return _with_notice(reply, notice)
+        if self._taste is not None:
+            taste_reply = await asyncio.to_thread(
+                run_taste_command, self._taste, self._channels, ref, command, caller, now
+            )
+            if taste_reply is not None:
+                return taste_reply
+        elif isinstance(command, grammar.Forget | grammar.Rollup):
+            return error_reply("Votes and taste are not set up in this process.")
         return await asyncio.to_thread(apply_change, self._channels, ref, command, caller, now)
+
+    async def _help(self, ref: ChannelRef, caller: Caller) -> str:
+        text = table.help_text(caller.dialect, await self._gate.manage_rule(ref, caller))
+        line = await self._gate.help_line(ref, caller)
+        return f"{text}\n{line}" if line else text
 
     async def _digest(
         self,

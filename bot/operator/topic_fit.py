@@ -13,9 +13,8 @@ from datetime import datetime
 from bot.digests.build import CANDIDATES_PER_TOPIC, Topic
 from bot.papers import Paper
 from bot.ports import Ranker
-from bot.ranking.blend import RankedPaper, passes_filters
-from bot.ranking.query import content_words, min_should_match, parse_query, stems
-from bot.ranking.reasons import field_tokens
+from bot.ranking.blend import RankedPaper, content_stems, paper_fields, passes_filters
+from bot.ranking.query import match_plan, parse_query, stems
 
 # How far past the digest's candidates to look for the paper, to say how far it missed by.
 DEEP_LIMIT = 500
@@ -80,11 +79,18 @@ def _word_coverage(
     words: tuple[str, ...], phrases: tuple[str, ...], paper: Paper
 ) -> tuple[int, int]:
     """How many of the topic's content words and phrases appear anywhere in the paper."""
-    fields = [f" {' '.join(tokens)} " for tokens in field_tokens(paper).values()]
-    wanted = [stems(w)[:1] for w in content_words(list(words))] + [stems(p) for p in phrases]
+    fields = [f" {' '.join(tokens)} " for tokens in paper_fields(paper).values()]
+    wanted = [[s] for s in content_stems(list(words))] + [stems(p) for p in phrases]
     wanted = [w for w in wanted if w]
     found = sum(1 for w in wanted if any(f" {' '.join(w)} " in text for text in fields))
     return found, len(wanted)
+
+
+def _needed(topic: str) -> int:
+    """How many of the topic's words and phrases a paper must contain to match it."""
+    query = parse_query(topic)
+    plan = match_plan(query)
+    return len(plan.required) + plan.soft_needed + len(query.phrases)
 
 
 def no_topic_reason(fits: tuple[TopicFit, ...]) -> str:
@@ -106,5 +112,5 @@ def no_topic_reason(fits: tuple[TopicFit, ...]) -> str:
     if best.total == 0 or best.words == best.total:
         detail = "it is not among the papers the ranker returns for it"
     else:
-        detail = f"{best.words} of {best.total} words (it needs {min_should_match(best.total)})"
+        detail = f"{best.words} of {best.total} words (it needs {_needed(best.topic)})"
     return f'matched no topic: closest is "{best.topic}" with {detail}'

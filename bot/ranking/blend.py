@@ -14,7 +14,7 @@ is at least 1/1.6 ≈ 62 % of the other's — it lifts near-ties, it never burie
 relevant paper under a popular unrelated one. Logarithms because upvotes and stars are
 heavy-tailed: 10 → 100 upvotes matters more than 1,000 → 1,090.
 
-Relevance is BM25 (k1 = 1.2, b = 0.75) per field, weighted title 3, AI keywords 2, authors 2,
+Relevance is BM25 (k1 = 1.2, b = 0.75) per field, weighted title 2, AI keywords 2, authors 2,
 abstract 1, over the stemmed query words (each with its singular/plural), plus a bonus per
 query word the paper contains. Plain words are soft: a paper needs only
 :func:`bot.ranking.query.min_should_match` of the content words (all of one or two, a growing
@@ -41,26 +41,29 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.papers import Paper
-from bot.ranking.query import MatchPlan, Query, match_plan, stems, tokenize
+from bot.ranking.query import STOPWORDS as STOPWORDS  # its old home: re-exported
+from bot.ranking.query import MatchPlan, Query, content_words, match_plan, stems, tokenize
 from bot.ranking.reasons import contains_run, field_tokens, match_words
 from bot.ranking.reasons import matched_field as matched_field  # its old home: re-exported
 
-FIELD_WEIGHTS = {"title": 3.0, "keywords": 2.0, "authors": 2.0, "abstract": 1.0}
+FIELD_WEIGHTS = {"title": 2.0, "keywords": 2.0, "authors": 2.0, "abstract": 1.0}
 _K1 = 1.2
 _B = 0.75
 UPVOTE_WEIGHT = 0.30
 STAR_WEIGHT = 0.10
 RECENCY_WEIGHT = 0.20
 RECENCY_HALF_LIFE_DAYS = 7.0
+paper_fields = field_tokens  # its old name, still used by bot.operator
 # Relevance gains COVERAGE_BONUS × idf per soft query word a paper contains: covering more of
 # the query ranks higher, beyond what BM25's sum already gives (measured in bench/README.md).
-COVERAGE_BONUS = 1.0
+COVERAGE_BONUS = 2.0
 
 
 def coverage(df: int, count: int) -> float:
     """The bonus for containing a word found in ``df`` of ``count`` papers (BM25's idf)."""
     if count <= 0:
         return 0.0
+    df = min(df, count)  # an index may still count deleted papers
     return COVERAGE_BONUS * math.log(1 + (count - df + 0.5) / (df + 0.5))
 
 
@@ -73,6 +76,12 @@ class RankedPaper:
     relevance: float
     why: str
     matched_field: str | None = None
+
+
+def content_stems(words: Sequence[str]) -> list[str]:
+    """Stems of the query words that carry meaning (stopwords only when nothing else is
+    left): what a paper is checked against."""
+    return list(dict.fromkeys(s for w in content_words(list(words)) for s in stems(w)))
 
 
 def passes_filters(paper: Paper, query: Query, now: datetime) -> bool:

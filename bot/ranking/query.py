@@ -26,6 +26,7 @@ import snowballstemmer
 
 from bot.errors import UserError
 from bot.sources.arxiv.categories import canonical_category, close_categories
+from bot.sources.arxiv.ids import base_id
 
 _STEMMERS = threading.local()  # snowball stemmers keep state: one per thread
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits, as the index splits
@@ -94,11 +95,16 @@ class Query:
     categories: tuple[str, ...] = ()
     min_upvotes: int | None = None
     since: Since | None = None
+    # "Papers like this one": the arXiv id (version-less) pasted as the whole query.
+    like: str | None = None
+    # How many soft words must match, when the ranker knows better than
+    # :func:`min_should_match` (a "more like this" query built from a paper's own words).
+    min_match: int | None = None
 
     @property
     def has_text(self) -> bool:
-        """True when the query has words or phrases to score relevance on."""
-        return bool(self.words or self.required or self.phrases)
+        """True when the query has words, phrases or a paper to score relevance on."""
+        return bool(self.words or self.required or self.phrases or self.like)
 
     @property
     def is_empty(self) -> bool:
@@ -107,7 +113,8 @@ class Query:
 
     def describe(self) -> str:
         """The query written back in canonical form (used as a topic's display name)."""
-        parts: list[str] = list(self.words)
+        parts: list[str] = [self.like] if self.like else []
+        parts += self.words
         parts += [f"+{w}" for w in self.required]
         parts += [f'"{p}"' for p in self.phrases]
         parts += [f'-"{e}"' if " " in e else f"-{e}" for e in self.excluded]
@@ -183,10 +190,33 @@ def _category(value: str) -> str:
     raise QuerySyntaxError(f"cat:{value} is not an arXiv category; categories look like cs.LG.")
 
 
+# A link to a paper's page on arXiv, Hugging Face or alphaXiv; the id is checked after.
+_PAPER_LINK = re.compile(
+    r"^<?(?:https?://)?(?:www\.|export\.)?"
+    r"(?:arxiv\.org/(?:abs|pdf)|huggingface\.co/papers|alphaxiv\.org/(?:abs|overview|pdf))/"
+    r"(?P<id>[^?#>|]+?)(?:\.pdf)?/?(?:[?#|][^>]*)?>?$",
+    re.IGNORECASE,
+)
+
+
+def paper_reference(text: str) -> str | None:
+    """The version-less arXiv id when ``text`` is one paper and nothing else: an id
+    (``2401.12345``, ``2401.12345v2``, ``arXiv:2401.12345``, ``hep-th/9901001``) or a link to
+    it on arxiv.org (``abs``/``pdf``), huggingface.co/papers or alphaxiv.org."""
+    text = text.strip()
+    if not text or any(ch.isspace() for ch in text):
+        return None
+    link = _PAPER_LINK.match(text)
+    return base_id(link.group("id") if link else text)
+
+
 def parse_query(text: str) -> Query:
     """Parse ``text`` into a :class:`Query`; raise :class:`QuerySyntaxError` on mistakes."""
     if len(text) > MAX_QUERY_CHARS:
         raise QuerySyntaxError(f"That query is too long (at most {MAX_QUERY_CHARS} characters).")
+    like = paper_reference(text)
+    if like is not None:
+        return Query(like=like)
     words: list[str] = []
     required: list[str] = []
     phrases: list[str] = []
@@ -307,7 +337,10 @@ def match_plan(query: Query) -> MatchPlan:
     if not soft and not query.required and not query.phrases:
         soft = list(query.words)  # "the who": nothing else to go on
     required = list(query.required)
-    needed = max(0, min_should_match(len(soft) + len(required)) - len(required))
+    wanted = query.min_match
+    if wanted is None:
+        wanted = min_should_match(len(soft) + len(required))
+    needed = max(0, wanted - len(required))
     return MatchPlan(
         soft=tuple(word_stems(w) for w in soft),
         required=tuple(word_stems(w) for w in required),

@@ -25,6 +25,7 @@ from bot.ranking.fusion import FusionMethod
 from bot.ranking.hybrid import MEANING_REASON, hybrid_candidates
 from bot.ranking.query import Query
 from bot.ranking.semantic import VectorIndex
+from bot.ranking.similar import neighbours_query, search_papers
 
 # The blend re-ranks this many of the best text matches per result wanted (at least
 # _MIN_CANDIDATES): text relevance first, the lift only reorders the strongest matches.
@@ -41,9 +42,27 @@ class ScanRanker:
         self._repository = repository
 
     def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
-        """The best ``limit`` papers for ``query`` as of ``now``."""
+        """The best ``limit`` papers for ``query`` as of ``now`` (a pasted paper: its
+        neighbours, :func:`bot.ranking.similar.search_papers`)."""
+        return search_papers(query, limit, now, self._scan, self._find)
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match ``query`` (a pasted paper: how many are like it)."""
+        if query.like is not None:
+            paper = self._find(query.like)
+            return (
+                0
+                if paper is None
+                else len(self._scan(neighbours_query(paper, query), None, now)) - 1
+            )
+        return len(self._scan(query, None, now))
+
+    def _scan(self, query: Query, limit: int | None, now: datetime) -> list[RankedPaper]:
         since = query.since.resolve(now) if query.since else None
         return rank_papers(query, self._repository.iter_papers(since=since), now=now, limit=limit)
+
+    def _find(self, arxiv_id: str) -> Paper | None:
+        return next(iter(self._repository.get_papers([arxiv_id])), None)
 
 
 class IndexRanker:
@@ -74,9 +93,22 @@ class IndexRanker:
         self._fusion: FusionMethod = fusion
 
     def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
-        """The best ``limit`` papers for ``query`` as of ``now``."""
+        """The best ``limit`` papers for ``query`` as of ``now`` (a pasted paper: its
+        neighbours, :func:`bot.ranking.similar.search_papers`)."""
         if query.is_empty or limit <= 0:
             return []
+        return search_papers(query, limit, now, self._search, self._index.find)
+
+    def count(self, query: Query, *, now: datetime) -> int:
+        """How many papers match ``query`` (a pasted paper: how many are like it)."""
+        if query.like is None:
+            return self._index.count(query, now=now)
+        paper = self._index.find(query.like)
+        return (
+            0 if paper is None else self._index.count(neighbours_query(paper, query), now=now) - 1
+        )
+
+    def _search(self, query: Query, limit: int, now: datetime) -> list[RankedPaper]:
         known: dict[int, Paper] = {}
         meaning: frozenset[int] = frozenset()
         if query.has_text:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from bot.papers import Paper
@@ -54,9 +54,12 @@ class WordFeatures:
     words every paper uses; :data:`STOPWORDS` and short stems go first anyway.
     """
 
-    def __init__(self, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, cache_size: int = CACHE_SIZE, idf: Callable[[str], float] | None = None
+    ) -> None:
         self._cache: OrderedDict[str, Vector] = OrderedDict()
         self._size = cache_size
+        self._idf = idf
 
     def vector(self, paper: Paper) -> Vector:
         """The paper's word vector (cached: retraining after a vote reads no text)."""
@@ -74,7 +77,8 @@ class WordFeatures:
             for term in stems(text):
                 if len(term) >= MIN_STEM_LENGTH and term not in STOPWORDS:
                     counts[term] = counts.get(term, 0.0) + weight
-        vector = normalised({t: 1.0 + math.log(c) for t, c in counts.items()})
+        idf = self._idf or (lambda _term: 1.0)
+        vector = normalised({t: (1.0 + math.log(c)) * idf(t) for t, c in counts.items()})
         self._cache[paper.arxiv_id] = vector
         if len(self._cache) > self._size:
             self._cache.popitem(last=False)

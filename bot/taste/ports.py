@@ -33,6 +33,7 @@ class TasteSettings:
     followup_upvotes: int | None = None
     rollup_weekday: int | None = None  # 0 = Monday; None: no roll-up
     rollup_time: str = "16:00"
+    rollup_updated_at: datetime | None = None  # no catch-up for roll-ups before this
 
 
 class VoteStore(Protocol):
@@ -76,5 +77,5 @@ class VoteStore(Protocol):
         ...
 
     def update_taste_settings(self, channel_pk: int, **changes: object) -> None:
-        """Change taste_enabled, followup_upvotes, rollup_weekday or rollup_time."""
+        """Change taste_enabled, followup_upvotes or the roll-up (weekday, time, updated_at)."""
         ...

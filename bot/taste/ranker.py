@@ -48,18 +48,23 @@ class TastedRanker:
         *,
         weight: float = TASTE_WEIGHT,
         timezone: str = "UTC",
+        candidates: int = MORE_CANDIDATES,
     ) -> None:
         self._inner = inner
         self._model = model
         self._features = features
         self._weight = weight
         self._timezone = timezone
+        self._candidates = candidates
 
     def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
-        """The inner ranker's best ``MORE_CANDIDATES × limit``, re-ordered, cut to ``limit``."""
-        found = self._inner.search(query, limit=limit * MORE_CANDIDATES, now=now)
+        """The inner ranker's best ``candidates × limit``, re-ordered, cut to ``limit``."""
+        found = self._inner.search(query, limit=limit * self._candidates, now=now)
         tastes = [self._model.taste(self._features.vector(r.paper)) for r in found]
-        scored = [(tasted_score(r.score, t), r, t) for r, t in zip(found, tastes, strict=True)]
+        scored = [
+            (tasted_score(r.score, t, self._weight), r, t)
+            for r, t in zip(found, tastes, strict=True)
+        ]
         scored.sort(key=lambda item: (-item[0], -item[1].paper.upvotes, item[1].paper.arxiv_id))
         return [self._explained(r, score, taste) for score, r, taste in scored[:limit]]
 

@@ -22,7 +22,7 @@ from bot.chat import ChannelRef
 from bot.ports import PaperRepository, Ranker
 from bot.taste.features import Featurizer, WordFeatures
 from bot.taste.model import Example, TasteModel
-from bot.taste.ports import VoteStore
+from bot.taste.ports import TasteSettings, VoteStore
 from bot.taste.ranker import TASTE_WEIGHT, TastedRanker
 from bot.taste.signals import Direction, reaction_direction, reaction_signal
 
@@ -180,6 +180,19 @@ class TasteService:
         with self._lock:
             self._trained.pop(channel_pk, None)
         return removed
+
+    def settings(self, channel_pk: int) -> TasteSettings:
+        """The channel's taste settings (blocking)."""
+        return self._votes.taste_settings(channel_pk)
+
+    def update_settings(self, channel_pk: int, **changes: object) -> None:
+        """Change the channel's taste settings (blocking)."""
+        self._votes.update_taste_settings(channel_pk, **changes)
+
+    def vote_counts(self, channel_pk: int) -> tuple[int, int]:
+        """(votes up, votes down) the channel gave: one per person and paper (blocking)."""
+        tallies = self._votes.paper_votes(channel_pk)
+        return sum(t.up for t in tallies), sum(t.down for t in tallies)
 
     def ranker_for(self, channel: ChannelSettings, base: Ranker) -> Ranker:
         """``base`` shaped by the channel's taste, or ``base`` itself while taste is off or

@@ -1,7 +1,7 @@
 """paper_vectors: each paper's embedding (int8), computed once and read by every replica
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0012
 Create Date: 2026-11-29 23:30:00
 """
 
@@ -12,7 +12,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0010"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ SUBCOMMANDS = [
     "schedule",
     "digest",
     "settings",
+    "forget",
     "resume",
     "feed",
     "help",

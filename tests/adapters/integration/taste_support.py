@@ -61,7 +61,7 @@ def tallies(core: Core, channel: ChannelRef) -> list[tuple[int, int]]:
 async def settled(core: Core, channel: ChannelRef, expected: list[tuple[int, int]]) -> None:
     """Wait until Bolt's listeners (run after the ack) stored ``expected`` and the retrain
     they started has finished."""
-    taste = core.app.commands._taste  # the test looks at the core's own state
+    taste = core.app.taste
     assert taste is not None
     async with asyncio.timeout(10):
         while await asyncio.to_thread(tallies, core, channel) != expected:

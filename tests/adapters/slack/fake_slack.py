@@ -22,6 +22,11 @@ from aiohttp import web
 from slack_sdk.models.blocks import Block
 
 MAX_BLOCK_CHARS = 13_000
+DIRECTORY_SCOPES = {
+    "users.info": "users:read",
+    "usergroups.list": "usergroups:read",
+    "usergroups.users.list": "usergroups:read",
+}
 
 
 @dataclass
@@ -81,6 +86,11 @@ class FakeSlack:
     installer: str = "UINSTALLER"
     client_credentials: tuple[str, str] = ("111.222", "client-secret")
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    # users.info: user id -> the flags Slack reports (is_admin, is_owner); others are members.
+    people: dict[str, dict[str, bool]] = field(default_factory=dict)
+    # usergroups.*: handle -> (usergroup id, member ids).
+    usergroups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    missing_scopes: set[str] = field(default_factory=set)  # scopes the token lacks
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
@@ -143,6 +153,8 @@ class FakeSlack:
                 {"ok": True, "team_id": team, "user_id": "UBOT", "bot_id": "B1", "url": ""},
                 headers={"x-oauth-scopes": "commands,chat:write"},
             )
+        if method in DIRECTORY_SCOPES:
+            return web.json_response(self._directory(method, body))
         channel = str(body.get("channel", ""))
         queue = self.scripts.get(channel)
         if queue:
@@ -161,6 +173,26 @@ class FakeSlack:
         if method == "conversations.history":
             return web.json_response({"ok": True, "messages": self._history(channel)})
         return web.json_response({"ok": True})
+
+    def _directory(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        """users.info and usergroups.*, as documented at api.slack.com/methods."""
+        scope = DIRECTORY_SCOPES[method]
+        if scope in self.missing_scopes:
+            return {"ok": False, "error": "missing_scope", "needed": scope, "provided": "commands"}
+        if method == "users.info":
+            user = str(body.get("user", ""))
+            flags = self.people.get(user, {})
+            return {"ok": True, "user": {"id": user, "is_admin": False, "is_owner": False, **flags}}
+        if method == "usergroups.list":
+            groups = [
+                {"id": gid, "handle": h, "name": h} for h, (gid, _) in self.usergroups.items()
+            ]
+            return {"ok": True, "usergroups": groups}
+        wanted = str(body.get("usergroup", ""))
+        for gid, users in self.usergroups.values():
+            if gid == wanted:
+                return {"ok": True, "users": users}
+        return {"ok": False, "error": "no_such_subteam"}
 
     def _history(self, channel: str) -> list[dict[str, Any]]:
         messages = []
