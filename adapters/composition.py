@@ -39,13 +39,26 @@ from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
 from bot.taste.service import TasteService
+from bot.taste.threads import ThreadRunner
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
+from storage.embedding import (
+    DIMENSIONS,
+    MODEL_ID,
+    ModelUnavailable,
+    check_model_file,
+    default_model_path,
+    load_embedder,
+)
 from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
+from storage.paper_signals import SqlSignalHistory
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
+from storage.thread_posts import SqlThreadPosts
+from storage.vectors import SqlVectorStore
+from storage.vectors_index import SemanticIndex
 from storage.vote_store import SqlVoteStore
 from storage.workspace_repository import SqlWorkspaceRules
 
@@ -55,16 +68,20 @@ Clock = Callable[[], datetime]
 
 @dataclass
 class Library:
-    """The database-backed paper library with its search index and ranker.
+    """The database-backed paper library with its search index, its vectors and ranker.
 
     Write through :meth:`ingest` and :meth:`delete` so the index follows the database (the
-    source of truth); an index that falls behind anyway heals on the next open.
+    source of truth); an index that falls behind anyway heals on the next open. ``semantic``
+    is None when search by meaning is off (``PAPERBOY_SEMANTIC=off``) or the model cannot
+    be used (``semantic_problem`` says why; search is then lexical).
     """
 
     engine: Engine
     papers: SqlPaperRepository
     index: TantivyIndex
     ranker: Ranker
+    semantic: SemanticIndex | None = None
+    semantic_problem: str | None = None
 
     def ingest(self, papers: Sequence[Paper]) -> IngestReport:
         """Merge ``papers`` into the database, then into the search index."""
@@ -95,15 +112,20 @@ class Library:
         wanted = list(arxiv_ids)
         removed = self.papers.delete_papers(wanted)
         self._follow(lambda: self.index.delete(wanted))
+        if self.semantic is not None:
+            self.semantic.delete(wanted)
         return removed
 
     def refresh_index(self) -> str:
         """Bring the index up to date with the database now; what it took. A long-running
         replica calls this periodically so papers another replica ingested show up."""
         try:
-            return bring_up_to_date(self.index, self.papers)
+            said = bring_up_to_date(self.index, self.papers)
         except ValueError:
-            return "busy (another process is writing this index)"
+            said = "busy (another process is writing this index)"
+        if self.semantic is not None:
+            said += f"; vectors: {self.semantic.catch_up()}"
+        return said
 
     def _follow(self, write: Callable[[], object]) -> None:
         try:
@@ -145,6 +167,7 @@ class App:
     commands: CommandService
     status: ChannelStatus
     taste: TasteService | None = None
+    threads: ThreadRunner | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -173,14 +196,30 @@ def open_library(settings: Settings, *, migrate: bool = True) -> Iterator[Librar
         papers = SqlPaperRepository(engine)
         index = TantivyIndex(settings.search_index_dir())
         try:
-            ranker = MeasuredRanker(IndexRanker(index))
-            library = Library(engine=engine, papers=papers, index=index, ranker=ranker)
+            semantic, problem = open_semantic(settings, engine)
+            ranker = MeasuredRanker(IndexRanker(index, semantic))
+            library = Library(engine, papers, index, ranker, semantic, problem)
             log.info("search index %s: %s", index.directory, library.refresh_index())
             yield library
         finally:
             index.close()
     finally:
         engine.dispose()
+
+
+def open_semantic(settings: Settings, engine: Engine) -> tuple[SemanticIndex | None, str | None]:
+    """The replica's semantic index, or why there is none. A missing or damaged model is one
+    warning (with the fix) and lexical search, never a failure: the file is checked here,
+    the model itself opens on first use."""
+    if not settings.semantic:
+        return None, "turned off (PAPERBOY_SEMANTIC=off)"
+    try:
+        check_model_file(default_model_path())
+    except ModelUnavailable as exc:
+        log.warning("semantic search is off: %s; fix: %s", exc.reason, exc.fix)
+        return None, f"{exc.reason} (fix: {exc.fix})"
+    store = SqlVectorStore(engine, MODEL_ID, DIMENSIONS)
+    return SemanticIndex(partial(load_embedder, settings.embed_threads), store), None
 
 
 def _wall_clock() -> datetime:
@@ -221,17 +260,20 @@ def build_app(
     if "console" in names:
         adapters["console"] = ConsoleAdapter(output=settings.console_output)
     now = clock or _wall_clock
+    worker = worker or worker_name()
     taste = TasteService(SqlVoteStore(library.engine), channels, library.papers, clock=now)
     runner = DigestRunner(
         channels,
         library.ranker,
         adapters,
-        worker=worker or worker_name(),
+        worker=worker,
         lease_seconds=settings.claim_lease_seconds,
         calendar=SqlAnnouncementCalendar(library.engine),
         clock=now,
         shape=taste.ranker_for,
     )
+    from adapters.paper_lookup import ArxivPaperLookup  # it imports this module
+
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
         channels,
@@ -240,11 +282,16 @@ def build_app(
         runner,
         clock=now,
         taste=taste,
+        fetcher=ArxivPaperLookup(settings, library),
         feeds=feeds,
+        trends=SqlSignalHistory(library.engine),
         workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status, taste)
+    threads = ThreadRunner(
+        SqlThreadPosts(library.engine), library.papers, adapters, worker=worker, clock=now
+    )
+    return App(library, channels, chat, runner, commands, status, taste, threads)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

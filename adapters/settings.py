@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     source_timeout_seconds: float = Field(default=30.0, gt=0)
     source_retry_initial_seconds: float = Field(default=1.0, ge=0)
     index_dir: Path | None = None  # the search index; default: next to the SQLite file
+    semantic: bool = True  # search by meaning too, when the embedding model loads
+    embed_threads: int = Field(default=0, ge=0)  # the model's CPU threads; 0 = all cores
     public_url: str | None = None  # where --http is reached from outside: feed links use it
 
     @field_validator("public_url")

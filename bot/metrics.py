@@ -60,8 +60,12 @@ INDEX_LAG = Gauge(
     "Papers in the database that this replica's search index does not hold yet "
     "(database count minus index count; it heals on the next refresh).",
 )
-# Hook for the relevance work: a `paperboy_papers_without_vector` gauge belongs here, set in
-# adapters/gauges.py's refresh next to INDEX_LAG once papers carry vectors.
+PAPERS_WITHOUT_VECTOR = Gauge(
+    "paperboy_papers_without_vector",
+    "Papers in the database without an embedding: found by their words only until "
+    "`paperboy index embed` (or the next ingest) gives them one. Equals the library size "
+    "when search by meaning is off.",
+)
 BUILD_INFO = Info("paperboy_build", "The running Paperboy's version.")
 
 

@@ -6,7 +6,7 @@ narrow (discord.py's ``Snowflake`` style) means a test double is a few lines, no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
@@ -60,7 +60,9 @@ class Candidate:
     """One match from a search index, with the signals the blend needs (no database trip).
 
     ``handle`` is the engine's own reference; :meth:`SearchIndex.papers` reads the papers
-    only for the few candidates that win, which keeps the search path cheap.
+    only for the few candidates that win, which keeps the search path cheap. ``key`` names
+    the paper inside the engine, so two lists of candidates (lexical and dense) can be fused
+    without reading either's papers.
     """
 
     handle: object
@@ -68,6 +70,7 @@ class Candidate:
     upvotes: int = 0
     github_stars: int = 0
     dated: datetime | None = None
+    key: Hashable = None
 
 
 class SearchIndex(Protocol):
@@ -77,6 +80,13 @@ class SearchIndex(Protocol):
         self, query: Query, *, limit: int, now: datetime, order: CandidateOrder = "relevance"
     ) -> list[Candidate]:
         """The best ``limit`` matches of ``query`` in ``order`` (best first), filters applied."""
+        ...
+
+    def candidates_among(
+        self, query: Query, arxiv_ids: Sequence[str], *, now: datetime
+    ) -> list[tuple[Candidate, Paper]]:
+        """Those of these papers that pass the query's filters, exclusions, phrases and
+        required words (its plain words are not needed: meaning found them), with the papers."""
         ...
 
     def papers(self, candidates: Sequence[Candidate]) -> list[Paper]:

@@ -9,6 +9,7 @@ from storage import (
     operator_models,
     slack_models,
     taste_models,
+    vectors,
     workspace_models,
 )
 
@@ -18,5 +19,6 @@ __all__ = [
     "operator_models",
     "slack_models",
     "taste_models",
+    "vectors",
     "workspace_models",
 ]

@@ -19,7 +19,7 @@ import json
 import logging
 import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 from itertools import islice
 from pathlib import Path
@@ -169,8 +169,15 @@ class TantivyIndex:
         self, query: Query, *, limit: int, now: datetime, order: CandidateOrder = "relevance"
     ) -> list[Candidate]:
         """The best ``limit`` matches, filters and exclusions applied by the engine."""
-        searcher = self._index.searcher()
-        engine_query = self.engine_query(query, now)
+        return self._hits(self._index.searcher(), self.engine_query(query, now), limit, order)
+
+    def _hits(
+        self,
+        searcher: tantivy.Searcher,
+        engine_query: tantivy.Query,
+        limit: int,
+        order: CandidateOrder,
+    ) -> list[Candidate]:
         if order == "relevance":
             hits = searcher.search(engine_query, limit, count=False).hits
         else:
@@ -192,9 +199,34 @@ class TantivyIndex:
                     upvotes=int(upvotes[i] or 0),
                     github_stars=int(stars[i] or 0),
                     dated=datetime.fromtimestamp(int(when), UTC) if when is not None else None,
+                    key=(address.segment_ord, address.doc),
                 )
             )
         return found
+
+    def candidates_among(
+        self, query: Query, arxiv_ids: Sequence[str], *, now: datetime
+    ) -> list[tuple[Candidate, Paper]]:
+        """These papers, when they pass the query with its plain words dropped (the dense
+        side found them by meaning; filters, exclusions and phrases still hold), each with
+        its stored copy."""
+        ids_ = list(dict.fromkeys(arxiv_ids))
+        if not ids_:
+            return []
+        ids = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, "id", i)) for i in ids_]
+        )
+        restricted = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, self.engine_query(replace(query, words=()), now)),
+                (tantivy.Occur.Must, tantivy.Query.const_score_query(ids, 0.0)),
+            ]
+        )
+        found = self._hits(self._index.searcher(), restricted, len(ids_), "relevance")
+        return [
+            (replace(candidate, relevance=1.0), paper)
+            for candidate, paper in zip(found, self.papers(found), strict=True)
+        ]
 
     def papers(self, candidates: Sequence[Candidate]) -> list[Paper]:
         """The papers behind these candidates (a stored-field read each: only the winners)."""

@@ -31,10 +31,14 @@ def pytest_report_header() -> str:
 
 @pytest.fixture(autouse=True)
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test sees a real token or the developer's own configuration."""
+    """No test sees a real token or the developer's own configuration. Search by meaning is
+    off unless a test turns it on (``PAPERBOY_SEMANTIC=on``): running the model on every
+    fetch would make the suite minutes slower, and tests/storage/test_semantic.py and
+    tests/adapters/cli/test_semantic_cli.py cover it."""
     for name in list(os.environ):
         if name.startswith(("SLACK_", "DISCORD_", "PAPERBOY_", "HF_")):
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PAPERBOY_SEMANTIC", "off")
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ COMMANDS = {
     ),
     "feedback": LazyCommand(
         "adapters.cli.feedback:feedback",
-        "Vote on a paper in a channel (up, down, more), as its buttons do.",
+        "Vote on a paper in a channel, as its buttons do; `more` also lists similar papers.",
     ),
     "command": LazyCommand(
         "adapters.cli.channels:command",
@@ -53,7 +53,10 @@ COMMANDS = {
     "fetch": LazyCommand(
         "adapters.cli.fetch:fetch_app", "Fetch papers from a source into the library."
     ),
-    "index": LazyCommand("adapters.cli.index:index_app", "Manage this replica's search index."),
+    "index": LazyCommand(
+        "adapters.cli.index:index_app",
+        "Manage the search index and vectors.",
+    ),
     "channels": LazyCommand(
         "adapters.cli.history:channels",
         "List channels: topics, schedule, next digest, last outcome, why paused.",

@@ -28,6 +28,7 @@ from adapters.logging_setup import configure_logging, redact
 from adapters.settings import Settings, read_settings
 from adapters.slack.settings import CREDENTIALS_FIX as SLACK_CREDENTIALS
 from adapters.slack.settings import SlackMode, SlackSettings
+from storage.embedding import MODEL_ID, ModelUnavailable, check_model_file, default_model_path
 
 Status = Literal["ok", "fail", "skip"]
 Platform = Literal["console", "slack", "discord"]
@@ -182,6 +183,19 @@ def database_checks(settings: Settings) -> list[CheckResult]:
     return [reached, _fail("migrations", problem, MIGRATE_FIX)]
 
 
+def model_check(settings: Settings) -> CheckResult:
+    """Is the embedding model there and the pinned file? Without it search still works, by
+    words only, so this says what is lost and how to get it back."""
+    name = "embedding model"
+    if not settings.semantic:
+        return _skip(name, "search by meaning is off (PAPERBOY_SEMANTIC=off)")
+    try:
+        path = check_model_file(default_model_path())
+    except ModelUnavailable as exc:
+        return _fail(name, f"{exc.reason}; search falls back to words only", exc.fix)
+    return _ok(name, f"{MODEL_ID} at {path} (sha256 verified)")
+
+
 def _sqlite_file(url: str) -> Path | None:
     """The file behind a SQLite URL (checked first: connecting would create it)."""
     if not url.startswith("sqlite:///"):
@@ -328,6 +342,7 @@ def diagnose(
         return [configuration, _skip("everything else", "fix the configuration first")]
     results = [configuration, *platform_configuration(settings, wanted)]
     results += database_checks(settings)
+    results.append(model_check(settings))
     if offline:
         results.append(_skip("network", "platform tokens and sources not checked (--offline)"))
         return results

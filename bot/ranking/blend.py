@@ -56,7 +56,7 @@ RECENCY_HALF_LIFE_DAYS = 7.0
 paper_fields = field_tokens  # its old name, still used by bot.operator
 # Relevance gains COVERAGE_BONUS × idf per soft query word a paper contains: covering more of
 # the query ranks higher, beyond what BM25's sum already gives (measured in bench/README.md).
-COVERAGE_BONUS = 2.0
+COVERAGE_BONUS = 1.0
 
 
 def coverage(df: int, count: int) -> float:

@@ -250,6 +250,10 @@ def parse_query(text: str) -> Query:
                 since = parse_since(value)
             continue
         unquoted, quoted = _unquote(body)
+        # A phrase is quoted whole: quotes glued to other text ('"Not not bad"is') are
+        # part of a pasted title, not an operator.
+        if quoted and not (body[0] in _QUOTES and body[-1] in _QUOTES):
+            quoted, unquoted = False, "".join(" " if ch in _QUOTES else ch for ch in body)
         normalised = " ".join(tokenize(unquoted))
         if not normalised:
             continue

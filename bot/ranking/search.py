@@ -21,7 +21,10 @@ from bot.ranking.blend import (
     rank_papers,
     reason_line,
 )
+from bot.ranking.fusion import FusionMethod
+from bot.ranking.hybrid import MEANING_REASON, hybrid_candidates
 from bot.ranking.query import Query
+from bot.ranking.semantic import VectorIndex
 from bot.ranking.similar import neighbours_query, search_papers
 
 # The blend re-ranks this many of the best text matches per result wanted (at least
@@ -72,10 +75,22 @@ class IndexRanker:
     first. A filter-only query (``cat:cs.LG min-upvotes:10``) has no relevance; every match
     counts 1 and the lift orders them, so we take the top of each signal (upvotes, stars,
     recency) and blend their union.
+
+    With a :class:`bot.ranking.semantic.VectorIndex`, a text query's candidates are the
+    text matches ∪ the nearest neighbours in meaning, fused (:mod:`bot.ranking.hybrid`)
+    before the blend; without one (no model), search is lexical only.
     """
 
-    def __init__(self, index: SearchIndex) -> None:
+    def __init__(
+        self,
+        index: SearchIndex,
+        vectors: VectorIndex | None = None,
+        *,
+        fusion: FusionMethod = "zscore",
+    ) -> None:
         self._index = index
+        self._vectors = vectors
+        self._fusion: FusionMethod = fusion
 
     def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
         """The best ``limit`` papers for ``query`` as of ``now`` (a pasted paper: its
@@ -95,9 +110,17 @@ class IndexRanker:
 
     def _search(self, query: Query, limit: int, now: datetime) -> list[RankedPaper]:
         known: dict[int, Paper] = {}
+        meaning: frozenset[int] = frozenset()
         if query.has_text:
             wanted = max(limit * CANDIDATES_PER_RESULT, _MIN_CANDIDATES)
-            blended = _blend(self._index.candidates(query, limit=wanted, now=now), now)
+            found = self._index.candidates(query, limit=wanted, now=now)
+            if self._vectors is not None:
+                hybrid = hybrid_candidates(
+                    self._index, self._vectors, query, found, limit=limit, now=now,
+                    method=self._fusion,
+                )  # fmt: skip
+                found, known, meaning = hybrid.candidates, hybrid.papers, hybrid.by_meaning
+            blended = _blend(found, now)
         else:
             wanted = limit * _FILTER_CANDIDATES_PER_RESULT
             orders: tuple[CandidateOrder, ...] = ("upvotes", "stars", "recency")
@@ -109,7 +132,7 @@ class IndexRanker:
                         by_id[paper.arxiv_id] = candidate
                         known[id(candidate)] = paper
             blended = _blend(list(by_id.values()), now)
-        return self._explain(query, blended, known, limit, now)
+        return self._explain(query, blended, known, limit, now, meaning)
 
     def _explain(
         self,
@@ -118,6 +141,7 @@ class IndexRanker:
         known: dict[int, Paper],
         limit: int,
         now: datetime,
+        meaning: frozenset[int] = frozenset(),
     ) -> list[RankedPaper]:
         """Read the winners, drop any the index matched too loosely (an author phrase across
         two names), and write the reasons."""
@@ -135,8 +159,10 @@ class IndexRanker:
                 if not _still_matches(paper, query, now):
                     continue
                 relevance = candidate.relevance if query.has_text else 1.0
-                field = matched_field(paper, query)
+                field = None if id(candidate) in meaning else matched_field(paper, query)
                 why = reason_line(paper, query, field, now)
+                if id(candidate) in meaning:
+                    why = " · ".join(filter(None, (MEANING_REASON, why)))
                 ranked.append(RankedPaper(paper, score, relevance, why, field))
         return ranked[:limit]
 

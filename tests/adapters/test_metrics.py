@@ -87,6 +87,8 @@ def test_metrics_after_a_fetch_and_a_digest(
     assert started - 5 <= fetched <= time.time()
     assert value(found, "paperboy_library_papers") >= 3
     assert value(found, "paperboy_index_lag_papers") == 0
+    # Search by meaning is off in the suite: every paper is found by its words only.
+    assert value(found, "paperboy_papers_without_vector") == value(found, "paperboy_library_papers")
     assert value(found, "paperboy_paused_channels", platform="console") == 1
     assert value(found, "paperboy_paused_channels", platform="slack") == 0
     [(labels, _)] = found["paperboy_build_info"]

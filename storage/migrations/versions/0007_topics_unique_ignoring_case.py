@@ -1,7 +1,7 @@
 """subscriptions: one topic per channel whatever its case (unique index on lower(query))
 
 Revision ID: 0007
-Revises: 0012
+Revises: 0009
 Create Date: 2026-11-29 23:45:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007"
-down_revision: str | None = "0012"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -153,3 +153,18 @@ def test_deliveries_of_an_unknown_channel(db_env: str, engine: Engine) -> None:
     assert code == 1 and out == "" and "Paperboy knows no channel slack:T9/C1." in err
     code, _, err = run("deliveries", "--channel", "slack:T1/C1", "--limit", "0")
     assert code == 2 and "Traceback" not in err
+
+
+def test_names_and_errors_from_platforms_cannot_drive_the_terminal(
+    db_env: str, engine: Engine
+) -> None:
+    channels = SqlChannelRepository(engine)
+    ref = ChannelRef("discord", "9", workspace_id="1", name="\x1b[2Jevil\x07")
+    channels.add_topic(ref, "agents", NOW)
+    channels.set_paused(ref, "\x1b]0;pwned\x07 Missing Access", NOW)
+    post(engine, ref, "2026-11-27", [], fail="\x1b[31mboom\nsecond line")
+    for args in (("channels",), ("deliveries", "--channel", "discord:1/9")):
+        code, out, _ = run(*args)
+        assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert "#[2Jevil" in run("channels")[1]
+    assert "error: [31mboom second line" in run("deliveries", "--channel", "discord:9")[1]

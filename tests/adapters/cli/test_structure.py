@@ -84,7 +84,7 @@ def test_each_summary_is_the_commands_own_first_help_line(
 def test_a_command_is_built_only_when_it_runs(capsys: pytest.CaptureFixture[str]) -> None:
     group: Any = typer.main.get_command(app)
     group.main(["--help"], prog_name="paperboy", standalone_mode=False)
-    assert "Manage this replica's search index." in capsys.readouterr().out
+    assert "Manage the search index and vectors." in capsys.readouterr().out
     assert list(group.commands._built) == []  # listed from the table alone
     group.main(["index", "--help"], prog_name="paperboy", standalone_mode=False)
     assert "rebuild" in capsys.readouterr().out
