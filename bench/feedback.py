@@ -123,8 +123,7 @@ class CachedVectors:
         parts = sorted(directory.glob("part-*.npy"))
         rows = np.concatenate([np.load(p) for p in parts]).astype(np.float32)
         self._rows = {pid: rows[i].tolist() for i, pid in enumerate(pids[: len(rows)])}
-        unit = rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
-        self.mean: list[float] = unit.mean(axis=0).tolist()
+        self.mean: list[float] = rows.mean(axis=0).tolist()  # the rows' own (int8) scale
 
     def vector_of(self, arxiv_id: str) -> list[float] | None:
         return self._rows.get(arxiv_id)
