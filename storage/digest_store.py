@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, update
+from sqlalchemy import and_, delete, func, update
+from sqlalchemy import select as sa_select  # sqlmodel's select types five columns badly
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -54,20 +55,34 @@ class SqlDigestStore:
         """Where else in the workspace each paper was already posted (latest)."""
         if not paper_ids:
             return {}
-        with session_scope(self._engine) as session:
-            rows = session.exec(
-                select(
-                    DeliveryRow.paper_id,
-                    ChannelRow.name,
-                    ChannelRow.channel_id,
-                    DeliveryRow.delivered_at,
+        # Only the latest delivery of each paper leaves the database: a paper posted in
+        # thousands of channels of one workspace is one row, not thousands (issue 14.24).
+        latest = (
+            sa_select(
+                col(DeliveryRow.paper_id).label("paper_id"),
+                col(ChannelRow.name).label("name"),
+                col(ChannelRow.channel_id).label("channel_id"),
+                col(DeliveryRow.delivered_at).label("at"),
+                func.row_number()
+                .over(
+                    partition_by=col(DeliveryRow.paper_id),
+                    order_by=col(DeliveryRow.delivered_at).desc(),
                 )
-                .join(ChannelRow, col(ChannelRow.id) == col(DeliveryRow.channel_pk))
-                .where(
-                    ChannelRow.platform == channel.ref.platform,
-                    ChannelRow.workspace_id == channel.ref.workspace_id,
-                    ChannelRow.id != channel.pk,
-                    col(DeliveryRow.paper_id).in_(list(paper_ids)),
+                .label("rank"),
+            )
+            .join(ChannelRow, col(ChannelRow.id) == col(DeliveryRow.channel_pk))
+            .where(
+                col(ChannelRow.platform) == channel.ref.platform,
+                col(ChannelRow.workspace_id) == channel.ref.workspace_id,
+                col(ChannelRow.id) != channel.pk,
+                col(DeliveryRow.paper_id).in_(list(paper_ids)),
+            )
+            .subquery()
+        )
+        with session_scope(self._engine) as session:
+            rows = session.execute(
+                sa_select(latest.c.paper_id, latest.c.name, latest.c.channel_id, latest.c.at).where(
+                    latest.c.rank == 1
                 )
             ).all()
         found: dict[str, SeenElsewhere] = {}

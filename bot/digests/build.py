@@ -13,6 +13,7 @@ from bot.ranking.query import Query
 
 DEFAULT_MAX_PAPERS = 10
 CANDIDATES_PER_TOPIC = 50
+FIRST_PAGE = 10  # candidates per topic asked first (explaining each one is the costly part)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +104,21 @@ def build_digest(
     title: str = "Paperboy digest",
 ) -> Digest:
     """Rank each topic, merge, cap; explain an empty result instead of going silent."""
-    rankings = [
-        (topic, ranker.search(topic.query, limit=CANDIDATES_PER_TOPIC, now=now)) for topic in topics
-    ]
+    # Ranking explains every paper it returns, so ask first for a page a little larger than
+    # the digest and go deeper only when papers already posted here used it up.
+    first = min(CANDIDATES_PER_TOPIC, max(FIRST_PAGE, 2 * max_papers))
+    rankings = [(topic, ranker.search(topic.query, limit=first, now=now)) for topic in topics]
     items = merge_rankings(
         rankings, max_papers=max_papers, exclude_ids=exclude_ids, min_upvotes=min_upvotes
     )
+    if len(items) < max_papers and any(len(ranked) >= first for _, ranked in rankings):
+        rankings = [
+            (topic, ranker.search(topic.query, limit=CANDIDATES_PER_TOPIC, now=now))
+            for topic in topics
+        ]
+        items = merge_rankings(
+            rankings, max_papers=max_papers, exclude_ids=exclude_ids, min_upvotes=min_upvotes
+        )
     kind = None if items else _empty_kind(topics, rankings, exclude_ids)
     reason = None
     if kind is EmptyKind.BELOW_THRESHOLD:

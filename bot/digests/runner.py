@@ -156,22 +156,9 @@ class DigestRunner:
         adapter = self._adapters[channel.ref.platform]
         key = delivery_key(channel, claim.period_key)
         platform = channel.ref.platform
-        if claim.recovering and claim.planned_ids:
-            found = await adapter.find_posted(channel.ref, key)
-            if found is not None:
-                await asyncio.to_thread(
-                    self._repo.mark_posted,
-                    claim.digest_pk,
-                    channel.pk,
-                    list(claim.planned_ids),
-                    found,
-                    self._clock(),
-                )
-                log.info("recovered digest %s already posted before a crash", key)
-                DIGESTS.labels(platform, DeliveryOutcome.POSTED).inc()
-                return Outcome(
-                    DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered"
-                )
+        recovered = await self._recover(channel, claim, adapter, key)
+        if recovered is not None:
+            return recovered
         now = self._clock()
         ranker = await asyncio.to_thread(self.ranker_for, channel, base)
         digest = await asyncio.to_thread(
@@ -196,22 +183,10 @@ class DigestRunner:
             )
             DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
             return Outcome(DeliveryOutcome.SKIPPED, note=digest.empty_reason, digest=digest)
-        held = await asyncio.to_thread(
-            self._repo.reserve_papers, claim.digest_pk, channel.pk, self._worker, ids, now
-        )
-        if held is None:
-            return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
-        if ids and not held:  # another digest took every one of them a moment ago
-            await asyncio.to_thread(
-                self._repo.mark_finished, claim.digest_pk, DigestStatus.SKIPPED, BEING_POSTED, now
-            )
-            DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
-            return Outcome(DeliveryOutcome.SKIPPED, note=BEING_POSTED)
-        if len(held) < len(ids):
-            digest = replace(
-                digest, items=tuple(i for i in digest.items if i.ranked.paper.arxiv_id in held)
-            )
-            ids = held
+        held = await self._hold(channel, claim, digest, now)
+        if isinstance(held, Outcome):
+            return held
+        digest, ids = held
         try:
             message_ref = await adapter.post_digest(channel.ref, digest, delivery_key=key)
         except PostError as exc:
@@ -238,6 +213,50 @@ class DigestRunner:
                 max(0.0, (posted_at - scheduled_for).total_seconds())
             )
         return Outcome(outcome, papers=len(ids), note=digest.empty_reason, digest=digest)
+
+    async def _recover(
+        self, channel: ChannelSettings, claim: Claim, adapter: ChatAdapter, key: str
+    ) -> Outcome | None:
+        """A claim taken over from a worker that died while posting: if the platform has the
+        post, record it instead of posting again (None: nothing to recover)."""
+        if not (claim.recovering and claim.planned_ids):
+            return None
+        found = await adapter.find_posted(channel.ref, key)
+        if found is None:
+            return None
+        await asyncio.to_thread(
+            self._repo.mark_posted,
+            claim.digest_pk,
+            channel.pk,
+            list(claim.planned_ids),
+            found,
+            self._clock(),
+        )
+        log.info("recovered digest %s already posted before a crash", key)
+        DIGESTS.labels(channel.ref.platform, DeliveryOutcome.POSTED).inc()
+        return Outcome(DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered")
+
+    async def _hold(
+        self, channel: ChannelSettings, claim: Claim, digest: Digest, now: datetime
+    ) -> tuple[Digest, list[str]] | Outcome:
+        """Reserve the digest's papers in the channel; the digest cut to what it holds, or
+        the outcome when the claim was lost or another digest holds every paper."""
+        ids = [item.ranked.paper.arxiv_id for item in digest.items]
+        held = await asyncio.to_thread(
+            self._repo.reserve_papers, claim.digest_pk, channel.pk, self._worker, ids, now
+        )
+        if held is None:
+            return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
+        if ids and not held:  # another digest took every one of them a moment ago
+            await asyncio.to_thread(
+                self._repo.mark_finished, claim.digest_pk, DigestStatus.SKIPPED, BEING_POSTED, now
+            )
+            DIGESTS.labels(channel.ref.platform, DeliveryOutcome.SKIPPED).inc()
+            return Outcome(DeliveryOutcome.SKIPPED, note=BEING_POSTED)
+        if len(held) < len(ids):
+            kept = tuple(i for i in digest.items if i.ranked.paper.arxiv_id in held)
+            digest = replace(digest, items=kept)
+        return digest, held
 
     async def _refused(self, channel: ChannelSettings, claim: Claim, exc: PostError) -> Outcome:
         """The platform answered with an error, so nothing was posted: pause the channel

@@ -17,9 +17,11 @@ class CountingRanker:
     def __init__(self, inner: Any) -> None:
         self.inner = inner
         self.queries: list[Query] = []
+        self.limits: list[int] = []
 
     def search(self, query: Query, *, limit: int, now: datetime) -> list[RankedPaper]:
         self.queries.append(query)
+        self.limits.append(limit)
         found: list[RankedPaper] = self.inner.search(query, limit=limit, now=now)
         return found
 
@@ -44,6 +46,7 @@ def test_a_pass_ranks_each_distinct_topic_once(library: Engine) -> None:
 
     assert world.tick() == {"posted": 6}
     assert len(counting.queries) == 2  # six channels, two distinct topics
+    assert counting.limits == [10, 10]  # a page near the digest's size: explained, kept
     assert len(world.adapter.posts) == 6
 
 
