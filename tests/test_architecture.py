@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -133,4 +134,52 @@ def test_the_core_check_sees_a_violation(tmp_path: Path) -> None:
     assert forbidden_imports("bot", tmp_path) == [
         "bot/bad.py imports adapters.slack.blocks",
         "bot/bad.py imports storage.models",
+    ]
+
+
+# One test kit (tests/kit): the fake core, clock, Slack, Discord and paper sources live there
+# and nowhere else, so a fake is written once and every test uses the same one.
+KIT = Path("tests") / "kit"
+SKIPPED_DIRS = {".venv", ".git", "node_modules", "__pycache__"}
+FAKE_NAME = re.compile(r"^Fake([A-Z0-9_]|$)")
+
+
+def python_files(root: Path) -> list[Path]:
+    """Every ``.py`` file of the repository (not the virtualenv, not caches)."""
+    return sorted(
+        path
+        for path in root.rglob("*.py")
+        if not SKIPPED_DIRS & set(path.relative_to(root).parts)
+        and not path.relative_to(root).parts[0].startswith(".")
+    )
+
+
+def fakes_outside_the_kit(root: Path) -> list[str]:
+    """Classes named ``Fake…`` defined anywhere but in the test kit."""
+    return [
+        f"{path.relative_to(root)} defines {node.name}"
+        for path in python_files(root)
+        if not path.relative_to(root).is_relative_to(KIT)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef) and FAKE_NAME.match(node.name)
+    ]
+
+
+def test_only_the_test_kit_defines_fakes() -> None:
+    assert fakes_outside_the_kit(ROOT) == []
+
+
+def test_the_fake_check_sees_a_violation(tmp_path: Path) -> None:
+    for name, text in {
+        "tests/kit/slack.py": "class FakeSlack:\n    pass\n",
+        "tests/adapters/test_x.py": "def test() -> None:\n    class FakeRanker:\n        pass\n",
+        "adapters/console.py": "class Fakeness:\n    pass\n",  # a word, not a fake
+        "bench/corpus.py": "class FakeCorpus:\n    pass\n",
+        ".venv/lib/fake.py": "class FakeVenv:\n    pass\n",
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert fakes_outside_the_kit(tmp_path) == [
+        "bench/corpus.py defines FakeCorpus",
+        "tests/adapters/test_x.py defines FakeRanker",
     ]

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app as cli
-from tests.serve_process import start_serve
+from tests.kit.serve_process import start_serve
 
 runner = CliRunner()
 DOWN = "postgresql://paperboy:hunter2@127.0.0.1:1/paperboy"

@@ -27,7 +27,7 @@ from storage.channel_repository import SqlChannelRepository
 from storage.feed_tokens import SqlFeedStore
 from storage.operator_models import FeedTokenRow
 from storage.paper_repository import SqlPaperRepository
-from tests.chat_fakes import RecordingAdapter
+from tests.kit.core import RecordingAdapter
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 PUBLIC = "https://paperboy.example.com"

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 from bot.chat import ChannelRef
 from storage.channel_repository import SqlChannelRepository
 from tests.conftest import FIXTURES
-from tests.fakes.hf_server import running_fake_hf
-from tests.serve_process import seed_due_channels, start_serve, stop_all
+from tests.kit.serve_process import seed_due_channels, start_serve, stop_all
+from tests.kit.sources import running_fake_sources
 
 HF_BODY = (FIXTURES / "hf-daily-papers" / "newsassistant__2026-08-03__3items.json").read_text(
     encoding="utf-8"
@@ -62,7 +62,7 @@ def test_metrics_after_a_fetch_and_a_digest(
     output, log = tmp_path / "out.txt", tmp_path / "serve.log"
     args = ("--adapter", "console", "--http", "--host", "127.0.0.1", "--port", str(port))
     started = time.time()
-    with running_fake_hf(HF_BODY) as hf:
+    with running_fake_sources(HF_BODY) as hf:
         env = {"PAPERBOY_HF_URL": hf.url, "PAPERBOY_FETCH_INTERVAL_MINUTES": "60"}
         proc = start_serve(database_url, output, log, env, args=args)
         try:

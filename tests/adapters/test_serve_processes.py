@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.serve_process import posted_keys, seed_due_channels, start_serve, stop_all
+from tests.kit.serve_process import posted_keys, seed_due_channels, start_serve, stop_all
 
 
 @pytest.mark.slow

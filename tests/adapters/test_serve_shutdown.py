@@ -18,9 +18,9 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from tests.conftest import FIXTURES
-from tests.fakes.hf_server import running_fake_hf
-from tests.fakes.threaded_server import running_app
-from tests.serve_process import start_serve, stop_all
+from tests.kit.serve_process import start_serve, stop_all
+from tests.kit.servers import running_app
+from tests.kit.sources import running_fake_sources
 
 pytestmark = pytest.mark.slow
 STOP_SECONDS = 10.0
@@ -124,7 +124,7 @@ def test_sigterm_during_the_start_up_fetch_does_not_wait_for_every_retry(
     engine: Engine, database_url: str, tmp_path: Path
 ) -> None:
     log = tmp_path / "serve.log"
-    with running_fake_hf(HF_BODY) as hf:
+    with running_fake_sources(HF_BODY) as hf:
         hf.mode = "timeout"  # each answer takes 5 s, then 504: retries would take a minute
         env = {"PAPERBOY_HF_URL": hf.url, "PAPERBOY_FETCH_INTERVAL_MINUTES": "60"}
         proc = start_serve(database_url, tmp_path / "out.txt", log, env)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.pacing import KeyedPacer, requested_wait
-from tests.bot.fake_clock import FakeClock
+from tests.kit.clock import FakeClock
 
 API = "export.arxiv.org"
 RSS = "rss.arxiv.org"
@@ -18,11 +18,11 @@ RSS = "rss.arxiv.org"
 @pytest.mark.anyio
 async def test_requests_to_one_host_start_three_seconds_after_the_last_ended() -> None:
     clock = FakeClock()
-    pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
+    pacer = KeyedPacer(3.0, clock=clock.monotonic, sleep=clock.sleep)
     starts = []
     for _ in range(3):
         async with pacer.slot(API):
-            starts.append(clock.now)
+            starts.append(clock.monotonic())
             clock.advance(0.5)  # the request takes half a second
     assert starts == [0.0, 3.5, 7.0]
     assert clock.sleeps == [3.0, 3.0]
@@ -31,7 +31,7 @@ async def test_requests_to_one_host_start_three_seconds_after_the_last_ended() -
 @pytest.mark.anyio
 async def test_hosts_are_paced_independently_and_idle_time_counts() -> None:
     clock = FakeClock()
-    pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
+    pacer = KeyedPacer(3.0, clock=clock.monotonic, sleep=clock.sleep)
     async with pacer.slot(API):
         pass
     async with pacer.slot(RSS):  # another host: no wait
@@ -50,7 +50,7 @@ async def test_hosts_are_paced_independently_and_idle_time_counts() -> None:
 @pytest.mark.anyio
 async def test_concurrent_requests_to_one_host_never_overlap() -> None:
     clock = FakeClock()
-    pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
+    pacer = KeyedPacer(3.0, clock=clock.monotonic, sleep=clock.sleep)
     in_flight = 0
     most = 0
     starts: list[float] = []
@@ -60,7 +60,7 @@ async def test_concurrent_requests_to_one_host_never_overlap() -> None:
         async with pacer.slot(API):
             in_flight += 1
             most = max(most, in_flight)
-            starts.append(clock.now)
+            starts.append(clock.monotonic())
             await asyncio.sleep(0)  # let the other tasks try to get in
             clock.advance(0.2)
             in_flight -= 1
@@ -75,7 +75,7 @@ async def test_concurrent_requests_to_one_host_never_overlap() -> None:
 async def test_a_turn_holds_the_key_across_several_paced_requests() -> None:
     """Discord's use: one digest's messages are spaced, and no other digest gets in between."""
     clock = FakeClock()
-    pacer = KeyedPacer(1.0, clock=clock, sleep=clock.sleep)
+    pacer = KeyedPacer(1.0, clock=clock.monotonic, sleep=clock.sleep)
     order: list[str] = []
 
     async def digest(name: str, messages: int) -> None:
@@ -94,7 +94,7 @@ async def test_a_turn_holds_the_key_across_several_paced_requests() -> None:
 @pytest.mark.anyio
 async def test_a_failed_request_still_counts_for_the_gap() -> None:
     clock = FakeClock()
-    pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
+    pacer = KeyedPacer(3.0, clock=clock.monotonic, sleep=clock.sleep)
     with pytest.raises(RuntimeError):
         async with pacer.slot(API):
             raise RuntimeError("HTTP 503")

@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.fakes.slack_server import FakeSlackServer, running_fake_slack
+from tests.kit.serve_process import stop_all
+from tests.kit.slack import FakeSlack, running_fake_slack
 from tests.reliability.support import (
     free_port,
     load_fixture_papers,
     start_slack_serve,
     wait_until_listening,
 )
-from tests.serve_process import stop_all
 
 
 @pytest.fixture
 def slack_serve(
     engine: Engine, database_url: str, tmp_path: Path
-) -> Iterator[tuple[FakeSlackServer, int, Path]]:
+) -> Iterator[tuple[FakeSlack, int, Path]]:
     """``serve --adapter slack --http --log-format json`` against the fake Slack, over the
     fixture library, at DEBUG so a leak would have every chance to show; yields
     (fake, port, log path)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from adapters.discord.rendering import OutgoingMessage
 from adapters.slack.blocks import SlackMessage
-from tests.adapters.slack.fake_slack import slack_would_reject
+from tests.kit.slack import slack_would_reject
 
 # Link targets Paperboy itself makes: the paper's pages, its (checked) code repository.
 OUR_LINKS = ("https://huggingface.co/", "https://arxiv.org/", "https://github.com/example/")

@@ -29,7 +29,7 @@ from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import hf_fixture_files
-from tests.serve_process import start_serve
+from tests.kit.serve_process import start_serve
 
 SCALE = os.environ.get("PAPERBOY_RELIABILITY_SCALE", "ci").strip().lower() or "ci"
 FULL = SCALE == "full"

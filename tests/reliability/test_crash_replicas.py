@@ -23,7 +23,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from bot.chat import ChannelRef
-from tests.fakes.slack_server import running_fake_slack
+from tests.kit.serve_process import posted_keys, start_serve, stop_all
+from tests.kit.slack import running_fake_slack
 from tests.reliability.support import (
     assert_no_secret,
     free_port,
@@ -35,7 +36,6 @@ from tests.reliability.support import (
     subscribe_due,
     wait_until_listening,
 )
-from tests.serve_process import posted_keys, start_serve, stop_all
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

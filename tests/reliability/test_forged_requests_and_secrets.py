@@ -30,7 +30,7 @@ from bot.digests.runner import DigestRunner
 from bot.ranking.search import ScanRanker
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
-from tests.fakes.slack_server import FakeSlackServer
+from tests.kit.slack import FakeSlack
 from tests.reliability.support import (
     SLACK_SIGNING_SECRET,
     assert_no_secret,
@@ -55,7 +55,7 @@ def _state(engine: Engine) -> tuple[int, int, int]:
         )
 
 
-def _forgeries(fake: FakeSlackServer, n: int) -> list[tuple[str, str, dict[str, str]]]:
+def _forgeries(fake: FakeSlack, n: int) -> list[tuple[str, str, dict[str, str]]]:
     """(kind, body, headers) of one forged ``/papers subscribe`` of each kind."""
     body = slash_form(
         f"subscribe forged-{n}", channel="C0FORGED", response_url=fake.response_url(f"f{n}")
@@ -77,7 +77,7 @@ def _forgeries(fake: FakeSlackServer, n: int) -> list[tuple[str, str, dict[str, 
 
 
 def test_forged_slack_requests_are_refused_and_change_nothing(
-    slack_serve: tuple[FakeSlackServer, int, Path], engine: Engine
+    slack_serve: tuple[FakeSlack, int, Path], engine: Engine
 ) -> None:
     fake, port, log = slack_serve
     before = _state(engine)
@@ -111,7 +111,7 @@ def test_forged_slack_requests_are_refused_and_change_nothing(
 
 
 def test_errors_never_leak_a_token(
-    slack_serve: tuple[FakeSlackServer, int, Path], engine: Engine
+    slack_serve: tuple[FakeSlack, int, Path], engine: Engine
 ) -> None:
     """Revoked/invalid tokens, refused posts and a bad request, at DEBUG, in JSON logs."""
     fake, port, log = slack_serve

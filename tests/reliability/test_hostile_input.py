@@ -48,7 +48,7 @@ from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import FIXTURES
-from tests.fakes.slack_server import FakeSlackServer
+from tests.kit.slack import FakeSlack
 from tests.reliability.render_checks import (
     discord_problems,
     invisible_characters,
@@ -362,7 +362,7 @@ def test_hostile_papers_from_a_source_payload_arrive_clean() -> None:
 
 @pytest.mark.slow
 def test_generated_commands_through_the_slack_endpoint_are_all_answered_safely(
-    slack_serve: tuple[FakeSlackServer, int, Path], engine: Engine
+    slack_serve: tuple[FakeSlack, int, Path], engine: Engine
 ) -> None:
     fake, port, log = slack_serve
     sent: list[str] = []

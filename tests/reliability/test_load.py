@@ -23,7 +23,8 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.fakes.slack_server import running_fake_slack
+from tests.kit.serve_process import stop_all
+from tests.kit.slack import running_fake_slack
 from tests.reliability.library import load_library
 from tests.reliability.support import (
     assert_no_secret,
@@ -35,7 +36,6 @@ from tests.reliability.support import (
     start_slack_serve,
     wait_until_listening,
 )
-from tests.serve_process import stop_all
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

@@ -17,9 +17,9 @@ from sqlalchemy.engine import Engine
 
 from bot.chat import ChannelRef
 from storage.channel_repository import SqlChannelRepository
-from tests.adapters.discord.fake_discord import GUILD_ID
-from tests.fakes.discord_server import running_fake_discord
-from tests.fakes.slack_server import running_fake_slack
+from tests.kit.discord import GUILD_ID, running_fake_discord
+from tests.kit.serve_process import start_serve, stop_all
+from tests.kit.slack import running_fake_slack
 from tests.reliability.support import (
     DISCORD_BOT_TOKEN,
     assert_no_secret,
@@ -32,7 +32,6 @@ from tests.reliability.support import (
     subscribe_due,
     wait_until_listening,
 )
-from tests.serve_process import start_serve, stop_all
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 

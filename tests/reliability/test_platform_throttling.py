@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from tests.fakes.slack_server import FakeSlackServer, Post, running_fake_slack
+from tests.kit.serve_process import stop_all
+from tests.kit.slack import FakeSlack, Post, running_fake_slack
 from tests.reliability.support import (
     assert_no_secret,
     free_port,
@@ -28,7 +29,6 @@ from tests.reliability.support import (
     subscribe_due,
     wait_until_listening,
 )
-from tests.serve_process import stop_all
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -94,7 +94,7 @@ def _parts(posts: list[Post]) -> int:
     return 0
 
 
-def _settled(fake: FakeSlackServer, channels: int) -> bool:
+def _settled(fake: FakeSlack, channels: int) -> bool:
     """Every digest complete, or every first part in and nothing new for 5 s."""
     posts = fake.snapshot()
     by_key: dict[str | None, list[Post]] = defaultdict(list)

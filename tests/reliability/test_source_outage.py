@@ -17,8 +17,7 @@ from sqlalchemy.engine import Engine
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.conftest import FIXTURES
-from tests.fakes.hf_server import running_fake_hf
-from tests.serve_process import (
+from tests.kit.serve_process import (
     make_due,
     posted_keys,
     posts_by_channel,
@@ -26,6 +25,7 @@ from tests.serve_process import (
     start_serve,
     stop_all,
 )
+from tests.kit.sources import running_fake_sources
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 
@@ -50,7 +50,7 @@ def test_outage_digests_still_go_out_and_the_next_fetch_catches_up(
     seed_due_channels(engine, 2, topics=("scaling", "zebra"), schedule=False)
     status = SqlChannelRepository(engine)
     output = tmp_path / "out.txt"
-    with running_fake_hf(_fresh_day_body()) as fake:
+    with running_fake_sources(_fresh_day_body()) as fake:
         fake.mode = failure
         env = {
             "PAPERBOY_HF_URL": fake.url,

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from bot.sources.arxiv.calendar import AnnouncementRecord, AnnouncementStatus, announcement_record
 from bot.sources.arxiv.parse import parse_arxiv_feed
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
-from tests.bot.arxiv_fixtures import ATOM, RSS, SYNTHETIC
+from tests.kit.arxiv import ATOM, RSS, SYNTHETIC
 
 SATURDAY = date(2026, 4, 25)
 MONDAY = date(2026, 4, 27)

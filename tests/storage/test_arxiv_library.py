@@ -14,8 +14,8 @@ from bot.sources.arxiv.listing import parse_listing_page
 from bot.sources.arxiv.parse import parse_arxiv_feed
 from bot.sources.hf.parse import parse_daily_papers_json
 from storage.paper_repository import SqlPaperRepository
-from tests.bot.arxiv_fixtures import RSS, SYNTHETIC
 from tests.conftest import FIXTURES
+from tests.kit.arxiv import RSS, SYNTHETIC
 
 HF_DAY = FIXTURES / "hf-daily-papers" / "llm-paper-radar__date_2026-05-08__37items.json"
 

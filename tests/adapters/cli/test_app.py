@@ -14,7 +14,7 @@ from adapters.paper_sources import http_options
 from adapters.settings import Settings
 from bot.sources.http import HttpOptions
 from tests.conftest import FIXTURES
-from tests.fakes.hf_server import running_fake_hf
+from tests.kit.sources import running_fake_sources
 
 runner = CliRunner()
 SAMPLE = FIXTURES / "hf-daily-papers" / "llm-paper-radar__date_2026-05-08__37items.json"
@@ -132,7 +132,7 @@ def test_fetch_from_the_network_uses_paperboy_hf_url(
     db_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The live path, against a local fake Hugging Face named by PAPERBOY_HF_URL."""
-    with running_fake_hf(SAMPLE.read_text(encoding="utf-8")) as fake:
+    with running_fake_sources(SAMPLE.read_text(encoding="utf-8")) as fake:
         monkeypatch.setenv("PAPERBOY_HF_URL", fake.url)
         code, out, err = run("fetch", "hf", "--date", "2026-05-08")
     assert code == 0, err
@@ -142,7 +142,7 @@ def test_fetch_from_the_network_uses_paperboy_hf_url(
 
 
 def test_source_down_exits_2_with_one_line(db_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    with running_fake_hf(SAMPLE.read_text(encoding="utf-8")) as fake:
+    with running_fake_sources(SAMPLE.read_text(encoding="utf-8")) as fake:
         fake.mode = "truncated"  # the API and the papers page both send half a body
         monkeypatch.setenv("PAPERBOY_HF_URL", fake.url)
         code, _, err = run("fetch", "hf", "--date", "2026-05-08")
@@ -152,7 +152,7 @@ def test_source_down_exits_2_with_one_line(db_env: str, monkeypatch: pytest.Monk
 
 def test_the_cli_honours_the_source_timeout(db_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """PAPERBOY_SOURCE_TIMEOUT_SECONDS, not a hard-coded 30 s: a silent source fails fast."""
-    with running_fake_hf("") as fake:
+    with running_fake_sources("") as fake:
         fake.mode = "timeout"  # answers after 5 s: far past the configured 0.2 s
         monkeypatch.setenv("PAPERBOY_HF_URL", fake.url)
         monkeypatch.setenv("PAPERBOY_SOURCE_TIMEOUT_SECONDS", "0.2")

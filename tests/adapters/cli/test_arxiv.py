@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -23,9 +19,10 @@ from bot.pacing import KeyedPacer
 from bot.sources.arxiv.calendar import AnnouncementStatus
 from bot.sources.arxiv.fetch import ArxivFetches
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
-from tests.bot.arxiv_fixtures import RSS, SYNTHETIC, recorded
-from tests.bot.fake_clock import FakeClock
 from tests.conftest import FIXTURES
+from tests.kit.arxiv import RSS, SYNTHETIC, recorded
+from tests.kit.clock import FakeClock
+from tests.kit.sources import FakePaperSources, running_fake_sources
 
 runner = CliRunner()
 HF_DAY = FIXTURES / "hf-daily-papers" / "llm-paper-radar__date_2026-05-08__37items.json"
@@ -44,53 +41,21 @@ def search_json(query: str) -> list[dict[str, object]]:
     return results
 
 
-@dataclass
-class FakeArxiv:
-    """What the local server answers: ``(status, body)`` by path, or by ``id_list``."""
-
-    by_path: dict[str, tuple[int, bytes]] = field(default_factory=dict)
-    by_ids: dict[str, tuple[int, bytes]] = field(default_factory=dict)
-    default: tuple[int, bytes] = (404, b"not found")
-    seen: list[str] = field(default_factory=list)
-
-
 @pytest.fixture
-def fake_arxiv(monkeypatch: pytest.MonkeyPatch, db_env: str) -> Iterator[FakeArxiv]:
-    """A real HTTP server on 127.0.0.1 for the API, RSS and listing URLs; no real waiting."""
-    state = FakeArxiv()
+def fake_arxiv(monkeypatch: pytest.MonkeyPatch, db_env: str) -> Iterator[FakePaperSources]:
+    """The kit's paper-sources server for arXiv's API, RSS and listing URLs; no real waiting."""
+    with running_fake_sources() as fake:
+        monkeypatch.setenv("PAPERBOY_ARXIV_API_URL", f"{fake.url}/api/query")
+        monkeypatch.setenv("PAPERBOY_ARXIV_RSS_URL", f"{fake.url}/rss")
+        monkeypatch.setenv("PAPERBOY_ARXIV_LISTING_URL", f"{fake.url}/list")
+        clock = FakeClock()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # http.server's naming
-            parts = urlsplit(self.path)
-            state.seen.append(self.path)
-            ids = parse_qs(parts.query).get("id_list", [""])[0]
-            status, body = state.by_ids.get(ids) or state.by_path.get(parts.path, state.default)
-            self.send_response(status)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+        def make_fetches(settings: Settings, on_page: Progress) -> ArxivFetches:
+            pacer = KeyedPacer(3.0, clock=clock.monotonic, sleep=clock.sleep)
+            return arxiv_fetches(settings, on_page=on_page, pacer=pacer, sleep=clock.sleep)
 
-        def log_message(self, format: str, *args: object) -> None:  # stdlib name
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    monkeypatch.setenv("PAPERBOY_ARXIV_API_URL", f"{base}/api/query")
-    monkeypatch.setenv("PAPERBOY_ARXIV_RSS_URL", f"{base}/rss")
-    monkeypatch.setenv("PAPERBOY_ARXIV_LISTING_URL", f"{base}/list")
-    clock = FakeClock()
-
-    def make_fetches(settings: Settings, on_page: Progress) -> ArxivFetches:
-        pacer = KeyedPacer(3.0, clock=clock, sleep=clock.sleep)
-        return arxiv_fetches(settings, on_page=on_page, pacer=pacer, sleep=clock.sleep)
-
-    monkeypatch.setattr(cli_arxiv, "make_fetches", make_fetches)
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
+        monkeypatch.setattr(cli_arxiv, "make_fetches", make_fetches)
+        yield fake
 
 
 def test_done_when_hf_and_arxiv_papers_are_merged_in_search(db_env: str) -> None:
@@ -171,14 +136,14 @@ def test_bad_files_get_one_clear_message_and_lose_nothing(
     ],
 )
 def test_bad_arguments_exit_1_before_any_request(
-    fake_arxiv: FakeArxiv, args: tuple[str, ...], message: str
+    fake_arxiv: FakePaperSources, args: tuple[str, ...], message: str
 ) -> None:
     code, _, err = run("fetch", "arxiv", *args)
     assert code == 1 and message in err
     assert fake_arxiv.seen == []
 
 
-def test_category_fetch_reads_the_feed(fake_arxiv: FakeArxiv) -> None:
+def test_category_fetch_reads_the_feed(fake_arxiv: FakePaperSources) -> None:
     fake_arxiv.by_path["/rss/cs.LG"] = (
         200,
         (RSS / "distill__cs.LG__2026-04-27__3items.xml").read_bytes(),
@@ -195,7 +160,7 @@ def test_category_fetch_reads_the_feed(fake_arxiv: FakeArxiv) -> None:
 
 
 def test_an_empty_weekend_feed_is_noted_and_the_listing_asked(
-    fake_arxiv: FakeArxiv, engine: Engine
+    fake_arxiv: FakePaperSources, engine: Engine
 ) -> None:
     fake_arxiv.by_path["/rss/cs.LG"] = (
         200,
@@ -216,7 +181,7 @@ def test_an_empty_weekend_feed_is_noted_and_the_listing_asked(
     assert calendar.announcement_status("cs.LG", date(2026, 4, 27)) is AnnouncementStatus.ANNOUNCED
 
 
-def test_fetch_by_id(fake_arxiv: FakeArxiv) -> None:
+def test_fetch_by_id(fake_arxiv: FakePaperSources) -> None:
     fake_arxiv.by_ids["astro-ph/0601001"] = recorded("id_astro-ph_0601001")
     fake_arxiv.by_ids["0000.0000"] = recorded("id_0000.0000")
     fake_arxiv.by_ids["2401.12345"] = recorded("id_abc")  # arXiv's 400 error feed
@@ -230,7 +195,7 @@ def test_fetch_by_id(fake_arxiv: FakeArxiv) -> None:
     assert [r["id"] for r in search_json("hot jupiters")] == ["astro-ph/0601001"]
 
 
-def test_arxiv_down_exits_2_with_a_clear_message(fake_arxiv: FakeArxiv) -> None:
+def test_arxiv_down_exits_2_with_a_clear_message(fake_arxiv: FakePaperSources) -> None:
     fake_arxiv.default = (503, b"Service Unavailable")
     code, out, err = run("fetch", "arxiv", "--category", "cs.LG")
     assert code == 2
@@ -241,7 +206,7 @@ def test_arxiv_down_exits_2_with_a_clear_message(fake_arxiv: FakeArxiv) -> None:
 
 
 def test_a_failing_category_does_not_stop_the_next_and_the_exit_code_says_so(
-    fake_arxiv: FakeArxiv,
+    fake_arxiv: FakePaperSources,
 ) -> None:
     """cs.LG is down (feed and listing answer 404); cs.CL still gets fetched and stored."""
     fake_arxiv.by_path["/rss/cs.CL"] = (
@@ -255,7 +220,7 @@ def test_a_failing_category_does_not_stop_the_next_and_the_exit_code_says_so(
     assert len(search_json("cat:cs.CL")) == 3
 
 
-def test_long_fetches_show_progress(fake_arxiv: FakeArxiv) -> None:
+def test_long_fetches_show_progress(fake_arxiv: FakePaperSources) -> None:
     fake_arxiv.default = (200, OVERLAP_ATOM.read_bytes())
     code, _, err = run("fetch", "arxiv", "--category", "cs.CL", "--api", "--max", "3")
     assert code == 0, err
@@ -264,7 +229,7 @@ def test_long_fetches_show_progress(fake_arxiv: FakeArxiv) -> None:
 
 
 def test_search_for_a_pasted_link_gives_neighbours_fetching_from_arxiv_first(
-    fake_arxiv: FakeArxiv,
+    fake_arxiv: FakePaperSources,
 ) -> None:
     code, out, _ = run("fetch", "hf", "--file", str(HF_DAY))
     assert code == 0

@@ -7,9 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from adapters.cli import app as cli
-from tests.adapters.discord.fake_discord import CHANNEL_ID
-from tests.fakes.discord_server import running_fake_discord
-from tests.fakes.slack_server import running_fake_slack
+from tests.kit.discord import CHANNEL_ID, running_fake_discord
+from tests.kit.slack import running_fake_slack
 
 runner = CliRunner()
 

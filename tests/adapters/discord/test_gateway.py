@@ -10,9 +10,9 @@ import pytest
 import yarl
 
 from adapters.discord import build_runtime, load_discord_settings
-from tests.adapters.discord.conftest import FakeCore, FakeStatus
-from tests.adapters.discord.fake_discord import APP_ID, GUILD_ID, FakeDiscord
-from tests.adapters.discord.payloads import interaction, papers_command
+from tests.kit.core import FakeCore
+from tests.kit.discord import APP_ID, GUILD_ID, FakeDiscord
+from tests.kit.discord_payloads import interaction, papers_command
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -23,7 +23,7 @@ def gateway_env(discord_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_a_command_and_a_removal_arrive_over_the_gateway(
-    gateway_env: None, fake: FakeDiscord, core: FakeCore, status: FakeStatus
+    gateway_env: None, fake: FakeDiscord, core: FakeCore, status: FakeCore
 ) -> None:
     runtime = build_runtime(load_discord_settings(), core, status)
     await runtime.start()
@@ -47,7 +47,7 @@ async def test_a_process_runs_only_its_own_shards(
     monkeypatch: pytest.MonkeyPatch,
     fake: FakeDiscord,
     core: FakeCore,
-    status: FakeStatus,
+    status: FakeCore,
 ) -> None:
     # With an explicit count discord.py skips /gateway/bot and dials its default gateway.
     monkeypatch.setattr(

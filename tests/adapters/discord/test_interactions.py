@@ -14,16 +14,16 @@ from adapters.discord import DiscordRuntime
 from bot.chat import FeedbackKind, Reply, Visibility
 from bot.commands import table
 from bot.ranking.blend import RankedPaper
-from tests.adapters.discord.conftest import FakeCore, FakeStatus
-from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
-from tests.adapters.discord.papers_factory import digest_of, paper
-from tests.adapters.discord.payloads import (
+from tests.kit.core import FakeCore
+from tests.kit.discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.kit.discord_payloads import (
     MEMBER,
     button_press,
     interaction,
     papers_autocomplete,
     papers_command,
 )
+from tests.kit.papers import digest_of, paper
 
 pytestmark = pytest.mark.anyio
 EPHEMERAL = 64
@@ -50,7 +50,7 @@ async def test_search_defers_then_answers_privately(
     assert (channel.channel_id, channel.workspace_id) == (str(CHANNEL_ID), str(GUILD_ID))
     assert caller.can_manage
     followup = fake.calls("POST", FOLLOWUP)[0]
-    assert followup.body["content"] == "ok: search scaling laws"
+    assert followup.body["content"] == "Done: search scaling laws"
     assert followup.body["flags"] & EPHEMERAL
 
 
@@ -137,7 +137,7 @@ async def test_members_without_manage_channels_may_still_search(
 
 
 async def test_the_manage_permission_is_configurable(
-    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, core: FakeCore, status: FakeStatus
+    monkeypatch: pytest.MonkeyPatch, fake: FakeDiscord, core: FakeCore, status: FakeCore
 ) -> None:
     from adapters.discord import build_runtime, load_discord_settings
 
@@ -313,7 +313,7 @@ async def test_feedback_buttons_reach_the_core_with_the_paper_id(
     feed(runtime, interaction(3, button_press("pb:fb:down:2411.01234"), message=message))
     await fake.wait_for(lambda: len(fake.calls("POST", FOLLOWUP)) == 1)
 
-    channel, paper_id, kind, _ = core.pressed[0]
+    channel, paper_id, kind, _ = core.feedbacks[0]
     assert (channel.channel_id, paper_id, kind) == (
         str(CHANNEL_ID),
         "2411.01234",
@@ -326,7 +326,7 @@ async def test_feedback_buttons_reach_the_core_with_the_paper_id(
 
 
 async def test_removal_from_a_guild_pauses_its_channels(
-    runtime: DiscordRuntime, status: FakeStatus
+    runtime: DiscordRuntime, status: FakeCore
 ) -> None:
     state = runtime.client._connection
     state.parse_guild_create({"id": str(GUILD_ID), "name": "Lab", "unavailable": False})
@@ -338,7 +338,7 @@ async def test_removal_from_a_guild_pauses_its_channels(
     assert "removed" in reason
 
 
-async def test_an_outage_is_not_a_removal(runtime: DiscordRuntime, status: FakeStatus) -> None:
+async def test_an_outage_is_not_a_removal(runtime: DiscordRuntime, status: FakeCore) -> None:
     state = runtime.client._connection
     other_guild = GUILD_ID + 1
     for guild in (GUILD_ID, other_guild):
@@ -350,7 +350,7 @@ async def test_an_outage_is_not_a_removal(runtime: DiscordRuntime, status: FakeS
     assert [guild for _, guild, _ in status.paused_workspaces] == [str(other_guild)]
 
 
-async def test_a_deleted_channel_is_paused(runtime: DiscordRuntime, status: FakeStatus) -> None:
+async def test_a_deleted_channel_is_paused(runtime: DiscordRuntime, status: FakeCore) -> None:
     channel = {
         "id": str(CHANNEL_ID),
         "type": 0,

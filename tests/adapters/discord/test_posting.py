@@ -9,8 +9,8 @@ import pytest
 from adapters.discord import DiscordRuntime
 from adapters.discord.posting import MAX_NONCE, delivery_nonce
 from bot.chat import ChannelRef, ChannelUnavailable, PostError, TransientPostError
-from tests.adapters.discord.fake_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
-from tests.adapters.discord.papers_factory import HOSTILE_TITLE, digest_of, paper
+from tests.kit.discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.kit.papers import HOSTILE_TITLE, digest_of, paper
 
 pytestmark = pytest.mark.anyio
 CHANNEL = ChannelRef("discord", str(CHANNEL_ID), str(GUILD_ID))

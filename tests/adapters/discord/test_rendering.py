@@ -20,7 +20,7 @@ from adapters.discord.rendering import (
     escape_text,
     split_text,
 )
-from tests.adapters.discord.papers_factory import HOSTILE_TITLE, digest_of, paper, worst_paper
+from tests.kit.papers import HOSTILE_TITLE, digest_of, paper, worst_paper
 
 
 @pytest.mark.parametrize("count", [1, 10, 40])

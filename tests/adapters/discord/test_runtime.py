@@ -7,8 +7,8 @@ import pytest
 from adapters.discord import build_runtime, load_discord_settings
 from adapters.discord.settings import DiscordSettings
 from bot.errors import UserError
-from tests.adapters.discord.conftest import FakeCore, FakeStatus
-from tests.adapters.discord.fake_discord import APP_ID, GUILD_ID, FakeDiscord
+from tests.kit.core import FakeCore
+from tests.kit.discord import APP_ID, GUILD_ID, FakeDiscord
 
 pytestmark = pytest.mark.anyio
 SUBCOMMANDS = [
@@ -32,7 +32,7 @@ def test_a_missing_token_names_the_variable_to_set() -> None:
         load_discord_settings()
 
 
-def test_build_runtime_fails_fast_without_a_token(core: FakeCore, status: FakeStatus) -> None:
+def test_build_runtime_fails_fast_without_a_token(core: FakeCore, status: FakeCore) -> None:
     with pytest.raises(UserError, match="DISCORD_BOT_TOKEN"):
         build_runtime(DiscordSettings(), core, status)
 
@@ -66,7 +66,7 @@ def test_shards_split_across_processes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def test_the_runtime_shards_as_configured(
-    discord_env: None, monkeypatch: pytest.MonkeyPatch, core: FakeCore, status: FakeStatus
+    discord_env: None, monkeypatch: pytest.MonkeyPatch, core: FakeCore, status: FakeCore
 ) -> None:
     monkeypatch.setenv("PAPERBOY_DISCORD_SHARD_IDS", "1")
     monkeypatch.setenv("PAPERBOY_DISCORD_SHARD_COUNT", "2")
@@ -76,7 +76,7 @@ async def test_the_runtime_shards_as_configured(
 
 
 async def test_start_without_sync_settings_uploads_no_commands(
-    discord_env: None, fake: FakeDiscord, core: FakeCore, status: FakeStatus
+    discord_env: None, fake: FakeDiscord, core: FakeCore, status: FakeCore
 ) -> None:
     runtime = build_runtime(load_discord_settings(), core, status)
     await runtime.start()
@@ -91,7 +91,7 @@ async def test_dev_guild_sync_uploads_papers_to_that_guild(
     monkeypatch: pytest.MonkeyPatch,
     fake: FakeDiscord,
     core: FakeCore,
-    status: FakeStatus,
+    status: FakeCore,
 ) -> None:
     monkeypatch.setenv("PAPERBOY_DISCORD_DEV_GUILD", str(GUILD_ID))
     runtime = build_runtime(load_discord_settings(), core, status)
@@ -111,7 +111,7 @@ async def test_global_sync_uploads_the_command_tree(
     monkeypatch: pytest.MonkeyPatch,
     fake: FakeDiscord,
     core: FakeCore,
-    status: FakeStatus,
+    status: FakeCore,
 ) -> None:
     monkeypatch.setenv("PAPERBOY_DISCORD_SYNC_COMMANDS", "true")
     runtime = build_runtime(load_discord_settings(), core, status)

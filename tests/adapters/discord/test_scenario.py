@@ -9,10 +9,10 @@ import pytest
 from adapters.discord import DiscordRuntime, build_runtime, load_discord_settings
 from adapters.discord.posting import delivery_nonce
 from bot.chat import ChannelRef, ChannelUnavailable, FeedbackKind, Reply
-from tests.adapters.discord.conftest import FakeCore, FakeStatus
-from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
-from tests.adapters.discord.papers_factory import digest_of, paper
-from tests.adapters.discord.payloads import button_press, interaction, papers_command
+from tests.kit.core import FakeCore
+from tests.kit.discord import APP_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.kit.discord_payloads import button_press, interaction, papers_command
+from tests.kit.papers import digest_of, paper
 
 pytestmark = pytest.mark.anyio
 FOLLOWUP = rf"/webhooks/{APP_ID}/[^/]+"
@@ -28,7 +28,7 @@ async def test_a_guild_syncs_subscribes_gets_a_digest_searches_and_presses_butto
     monkeypatch: pytest.MonkeyPatch,
     fake: FakeDiscord,
     core: FakeCore,
-    status: FakeStatus,
+    status: FakeCore,
 ) -> None:
     monkeypatch.setenv("PAPERBOY_DISCORD_DEV_GUILD", str(GUILD_ID))
     runtime = build_runtime(load_discord_settings(), core, status)
@@ -53,7 +53,7 @@ async def test_a_guild_syncs_subscribes_gets_a_digest_searches_and_presses_butto
         # A member presses "more like this" on the second paper of the posted message.
         more = posted["components"][1]["components"][2]["custom_id"]
         feed(runtime, interaction(3, button_press(more), message=posted))
-        await fake.wait_for(lambda: len(core.pressed) == 1)
+        await fake.wait_for(lambda: len(core.feedbacks) == 1)
 
         fake.fail_next(MESSAGES, 403, 50013, "Missing Permissions")
         with pytest.raises(ChannelUnavailable):
@@ -62,5 +62,5 @@ async def test_a_guild_syncs_subscribes_gets_a_digest_searches_and_presses_butto
         await runtime.stop()
 
     assert [text for _, text, _ in core.handled] == ["subscribe diffusion", "search diffusion"]
-    assert core.pressed[0][1:3] == ("2411.00002", FeedbackKind.MORE)
+    assert core.feedbacks[0][1:3] == ("2411.00002", FeedbackKind.MORE)
     assert len(fake.calls("POST", MESSAGES)) == 2  # the digest, then one refused call

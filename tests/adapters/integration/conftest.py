@@ -11,12 +11,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import discord.http
 import pytest
-from aiohttp import web
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
@@ -28,26 +26,10 @@ from bot.ranking.search import IndexRanker
 from bot.sources.hf.parse import parse_daily_papers_json
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex
-from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.slack.fake_slack import FakeSlack
 from tests.conftest import hf_fixture_files
-
-# The Monday after the 37-paper day in tests/fixtures (2026-05-08), before the 09:00 digest.
-MONDAY_MORNING = datetime(2026, 5, 11, 8, 0, tzinfo=UTC)
-
-
-@dataclass
-class FakeClock:
-    """The time every part of the core reads; tests move it forward."""
-
-    now: datetime = MONDAY_MORNING
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move time forward by ``timedelta(**delta)``."""
-        self.now += timedelta(**delta)
+from tests.kit.clock import FakeClock
+from tests.kit.discord import FakeDiscord
+from tests.kit.slack import FakeSlack, serving_fake_slack
 
 
 @dataclass
@@ -90,14 +72,9 @@ def core(
 
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
-    """The fake Slack Web API (and response_url) on 127.0.0.1, port 0."""
-    fake = FakeSlack()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
-    yield fake
-    await runner.cleanup()
+    """The kit's fake Slack Web API (and response_url) on 127.0.0.1, port 0."""
+    async with serving_fake_slack() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -25,14 +25,15 @@ from adapters.discord.rendering import escape_text
 from bot.channels import ChannelSettings
 from bot.chat import Caller, ChannelRef
 from bot.digests.channel import build_channel_digest
-from tests.adapters.discord.fake_discord import (
+from tests.adapters.integration.conftest import Core, feedback_counts
+from tests.kit.discord import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,
     FakeDiscord,
     Recorded,
 )
-from tests.adapters.discord.payloads import (
+from tests.kit.discord_payloads import (
     BOT_CAN_POST,
     MEMBER,
     button_press,
@@ -40,7 +41,6 @@ from tests.adapters.discord.payloads import (
     papers_autocomplete,
     papers_command,
 )
-from tests.adapters.integration.conftest import Core, feedback_counts
 
 pytestmark = pytest.mark.anyio
 

@@ -18,9 +18,9 @@ from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
 from tests.adapters.slack.conftest import SIGNING_SECRET, Listener, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack, slack_would_reject
 from tests.conftest import hf_fixture_files
-from tests.serve_process import start_serve, stop_all
+from tests.kit.serve_process import start_serve, stop_all
+from tests.kit.slack import FakeSlack, slack_would_reject
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 STARTUP_SECONDS = 30

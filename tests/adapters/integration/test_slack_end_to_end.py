@@ -28,8 +28,8 @@ from bot.digests.build import Digest
 from bot.digests.channel import build_channel_digest
 from tests.adapters.integration.conftest import Core, feedback_counts
 from tests.adapters.slack.conftest import SIGNING_SECRET, Listener, slash_fields
-from tests.adapters.slack.fake_slack import Call, FakeSlack, Scripted, slack_would_reject
 from tests.adapters.slack.test_oauth import CLIENT_ID, install
+from tests.kit.slack import Call, FakeSlack, Scripted, slack_would_reject
 
 pytestmark = [
     pytest.mark.anyio,

@@ -14,13 +14,13 @@ import pytest
 
 from adapters.discord import DiscordRuntime
 from bot.chat import ChannelRef
-from tests.adapters.discord.fake_discord import BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.adapters.integration.conftest import Core
 from tests.adapters.integration.taste_support import (
     post_one_paper_digests,
     preview,
     settled,
 )
+from tests.kit.discord import BOT_ID, CHANNEL_ID, GUILD_ID, FakeDiscord
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 

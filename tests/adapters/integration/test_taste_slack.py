@@ -22,7 +22,7 @@ from bot.chat import ChannelRef
 from tests.adapters.integration.conftest import Core
 from tests.adapters.integration.taste_support import post_one_paper_digests, preview, settled
 from tests.adapters.slack.conftest import SIGNING_SECRET, Listener
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.kit.slack import FakeSlack
 
 pytestmark = pytest.mark.anyio
 

@@ -15,7 +15,7 @@ from tests.adapters.integration.conftest import Core
 from tests.adapters.integration.taste_support import OPERATOR, post_one_paper_digests
 from tests.adapters.integration.test_taste_slack import CHANNEL
 from tests.adapters.integration.test_taste_slack import platforms as slack_platforms
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.kit.slack import FakeSlack
 
 pytestmark = pytest.mark.anyio
 platforms = slack_platforms  # Slack with one bot token, against the fake

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -19,11 +18,11 @@ from sqlalchemy.engine import Engine
 
 from adapters.slack import SlackRuntime, SlackSettings, build_runtime
 from adapters.slack.stores import SlackStores
-from bot.chat import Caller, ChannelRef, FeedbackKind, Reply
 from bot.papers import SOURCE_HF, Paper
 from bot.ranking.blend import RankedPaper
 from storage.slack_repository import SqlSlackRepository
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.kit.core import FakeCore
+from tests.kit.slack import FakeSlack, serving_fake_slack
 
 SIGNING_SECRET = "test-signing-secret"
 
@@ -47,48 +46,11 @@ def ranked(
     return RankedPaper(paper, 1.0, 1.0, 'title matches "scaling" · 42 upvotes', "title")
 
 
-@dataclass
-class FakeCore:
-    """A CommandHandler and ChannelStatus that records calls and answers from a script."""
-
-    replies: dict[str, Reply] = field(default_factory=dict)
-    handled: list[tuple[ChannelRef, str, Caller]] = field(default_factory=list)
-    feedbacks: list[tuple[ChannelRef, str, FeedbackKind, Caller]] = field(default_factory=list)
-    paused_workspaces: list[tuple[str, str, str]] = field(default_factory=list)
-    paused_channels: list[tuple[ChannelRef, str]] = field(default_factory=list)
-    gate: asyncio.Event | None = None  # when set, handle() waits for it (a slow search)
-
-    async def handle(self, channel: ChannelRef, text: str, caller: Caller) -> Reply:
-        self.handled.append((channel, text, caller))
-        if self.gate is not None:
-            await self.gate.wait()
-        return self.replies.get(text, Reply(text=f"Done: {text}"))
-
-    async def feedback(
-        self, channel: ChannelRef, paper_id: str, kind: FeedbackKind, caller: Caller
-    ) -> Reply:
-        self.feedbacks.append((channel, paper_id, kind, caller))
-        return Reply(text="Thanks, noted.")
-
-    async def pause_channel(self, channel: ChannelRef, reason: str) -> None:
-        self.paused_channels.append((channel, reason))
-
-    async def pause_workspace(self, platform: str, workspace_id: str, reason: str) -> None:
-        self.paused_workspaces.append((platform, workspace_id, reason))
-
-
 @pytest.fixture
 async def fake_slack() -> AsyncIterator[FakeSlack]:
-    """The fake Slack Web API on 127.0.0.1, port 0."""
-    fake = FakeSlack()
-    runner = web.AppRunner(fake.app())
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    fake.url = f"http://127.0.0.1:{port}"
-    yield fake
-    await runner.cleanup()
+    """The kit's fake Slack on 127.0.0.1, port 0."""
+    async with serving_fake_slack() as fake:
+        yield fake
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from bot.chat import FeedbackKind
 from bot.digests.build import Digest, DigestItem
 from bot.ranking.blend import RankedPaper
 from tests.adapters.slack.conftest import now, ranked
-from tests.adapters.slack.fake_slack import slack_would_reject
+from tests.kit.slack import slack_would_reject
 
 HOSTILE = "<!channel> <@U123> <https://evil.example|click> & <!here> <#C999>"
 

@@ -14,8 +14,9 @@ from prometheus_client import REGISTRY
 from adapters.slack import SlackRuntime
 from adapters.slack.blocks import SHARE_ACTION_ID
 from bot.chat import FeedbackKind, Reply, Visibility
-from tests.adapters.slack.conftest import FakeCore, Listener, ranked, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.conftest import Listener, ranked, slash_fields
+from tests.kit.core import FakeCore
+from tests.kit.slack import FakeSlack
 
 pytestmark = pytest.mark.anyio
 

@@ -15,8 +15,9 @@ from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, ChannelUnavailable, WorkspaceUnavailable
 from bot.digests.build import Digest, DigestItem
 from storage.slack_repository import SqlSlackRepository
-from tests.adapters.slack.conftest import FakeCore, Listener, now, ranked, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack, Scripted
+from tests.adapters.slack.conftest import Listener, now, ranked, slash_fields
+from tests.kit.core import FakeCore
+from tests.kit.slack import FakeSlack, Scripted
 
 pytestmark = [
     pytest.mark.anyio,

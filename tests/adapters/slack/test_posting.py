@@ -11,8 +11,8 @@ from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, ChannelUnavailable, TransientPostError, WorkspaceUnavailable
 from bot.digests.build import Digest, DigestItem
 from tests.adapters.slack.conftest import now, ranked
-from tests.adapters.slack.fake_slack import FakeSlack, Scripted
 from tests.adapters.slack.test_blocks import worst_case
+from tests.kit.slack import FakeSlack, Scripted
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from adapters.slack import SlackRuntime
-from tests.adapters.slack.conftest import FakeCore, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.conftest import slash_fields
+from tests.kit.core import FakeCore
+from tests.kit.slack import FakeSlack
 
 pytestmark = pytest.mark.anyio
 

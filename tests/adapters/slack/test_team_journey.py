@@ -11,10 +11,11 @@ import pytest
 from adapters.slack import SlackRuntime
 from bot.chat import ChannelRef, FeedbackKind, Reply
 from bot.digests.build import Digest, DigestItem
-from tests.adapters.slack.conftest import FakeCore, Listener, now, ranked, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack, slack_would_reject
+from tests.adapters.slack.conftest import Listener, now, ranked, slash_fields
 from tests.adapters.slack.test_commands import _button_payload
 from tests.adapters.slack.test_oauth import install, oauth_runtime
+from tests.kit.core import FakeCore
+from tests.kit.slack import FakeSlack, slack_would_reject
 
 pytestmark = [
     pytest.mark.anyio,

@@ -12,8 +12,9 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack import SlackRuntime
-from tests.adapters.slack.conftest import SIGNING_SECRET, FakeCore, Listener, slash_fields
-from tests.adapters.slack.fake_slack import FakeSlack
+from tests.adapters.slack.conftest import SIGNING_SECRET, Listener, slash_fields
+from tests.kit.core import FakeCore
+from tests.kit.slack import FakeSlack
 
 pytestmark = pytest.mark.anyio
 

@@ -32,7 +32,7 @@ from storage.models import DeliveryRow, DigestRow, PaperRow
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.vote_store import SqlVoteStore
-from tests.fakes.threaded_server import running_app
+from tests.kit.servers import running_app
 
 TOKEN = "test-admin-token-0123456789abcdef"
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from tests.adapters.web.conftest import TOKEN
-from tests.serve_process import start_serve, stop_all
+from tests.kit.serve_process import start_serve, stop_all
 
 
 def _free_port() -> int:

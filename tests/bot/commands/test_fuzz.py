@@ -17,8 +17,8 @@ from bot.ranking.search import ScanRanker
 from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
-from tests.chat_fakes import RecordingAdapter
 from tests.conftest import hf_fixture_files
+from tests.kit.core import RecordingAdapter
 
 WORDS = st.sampled_from(
     [

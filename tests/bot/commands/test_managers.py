@@ -8,6 +8,7 @@ from bot.chat import DirectoryUnavailable
 from bot.commands.grammar import SetManagers, Settings, needs_manage, parse_command
 from bot.commands.managers import EVERYONE, ManagerRule, Managers
 from bot.errors import UserError
+from tests.kit.core import FakeMember
 
 pytestmark = pytest.mark.anyio
 
@@ -42,28 +43,14 @@ def test_the_grammar_reads_managers_only_on_its_own() -> None:
         parse_command("settings managers admins max 5")
 
 
-class Member:
-    def __init__(self, *, admin: bool = False, groups: tuple[str, ...] = ()) -> None:
-        self.admin, self.groups, self.asked = admin, groups, 0
-
-    async def is_admin(self) -> bool:
-        self.asked += 1
-        return self.admin
-
-    async def in_group(self, handle: str) -> bool | None:
-        if handle == "down":
-            raise DirectoryUnavailable("Slack is down.")
-        return handle in self.groups
-
-
 async def test_whom_each_rule_admits() -> None:
     admins, leads = ManagerRule(Managers.ADMINS), ManagerRule(Managers.GROUP, "leads")
-    quiet = Member()
+    quiet = FakeMember()
     assert await EVERYONE.admits(quiet) and quiet.asked == 0  # nobody is looked up
-    assert not await admins.admits(Member())
-    assert await admins.admits(Member(admin=True))
-    assert await leads.admits(Member(groups=("leads",)))
-    assert await leads.admits(Member(admin=True))  # admins are never locked out
-    assert not await leads.admits(Member(groups=("others",)))
+    assert not await admins.admits(FakeMember())
+    assert await admins.admits(FakeMember(admin=True))
+    assert await leads.admits(FakeMember(groups=("leads",)))
+    assert await leads.admits(FakeMember(admin=True))  # admins are never locked out
+    assert not await leads.admits(FakeMember(groups=("others",)))
     with pytest.raises(DirectoryUnavailable):
-        await ManagerRule(Managers.GROUP, "down").admits(Member())
+        await ManagerRule(Managers.GROUP, "down").admits(FakeMember())

@@ -28,8 +28,9 @@ from bot.ranking.search import ScanRanker
 from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
-from tests.chat_fakes import RecordingAdapter
 from tests.conftest import hf_fixture_files
+from tests.kit.core import RecordingAdapter
+from tests.kit.sources import FakePaperFetcher
 
 NOW = datetime(2026, 5, 11, 8, 0, tzinfo=UTC)
 CHANNEL = ChannelRef("console", "general", name="general")
@@ -126,24 +127,11 @@ def test_the_query_in_the_heading_is_escaped_for_the_callers_platform(core: Core
     assert reply.heading.startswith("Results for **language \\*models\\*** — 5 of ")
 
 
-class FakeArxiv:
-    """A :class:`bot.ranking.pasted.PaperFetcher` that knows one paper (and stores it)."""
-
-    def __init__(self, papers: SqlPaperRepository, known: Paper) -> None:
-        self.papers, self.known = papers, known
-        self.asked: list[str] = []
-
-    async def fetch_paper(self, arxiv_id: str) -> Paper | None:
-        self.asked.append(arxiv_id)
-        if arxiv_id != self.known.arxiv_id:
-            return None
-        self.papers.upsert_papers([self.known])
-        return self.known
-
-
-def _with_fetcher(core: Core, engine: Engine, known: Paper) -> tuple[CommandService, FakeArxiv]:
+def _with_fetcher(
+    core: Core, engine: Engine, known: Paper
+) -> tuple[CommandService, FakePaperFetcher]:
     papers = SqlPaperRepository(engine)
-    fetcher = FakeArxiv(papers, known)
+    fetcher = FakePaperFetcher(papers, known)
     ranker = ScanRanker(papers)
     runner = DigestRunner(core.channels, ranker, {}, worker="t", clock=lambda: NOW)
     return CommandService(

@@ -11,7 +11,7 @@ from bot.chat import ChannelRef, PostError
 from bot.digests.claims import ClaimDecision, ClaimPolicy, DigestState
 from bot.digests.status import DigestStatus
 from tests.bot.digests.test_scheduled_digests import GENERAL, Clock, World, at
-from tests.chat_fakes import RecordingAdapter
+from tests.kit.core import RecordingAdapter
 
 
 class ExplodingAdapter(RecordingAdapter):

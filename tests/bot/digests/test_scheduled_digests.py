@@ -18,7 +18,7 @@ from bot.sources.arxiv.calendar import AnnouncementRecord
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.paper_repository import SqlPaperRepository
-from tests.chat_fakes import RecordingAdapter
+from tests.kit.core import RecordingAdapter
 
 GENERAL = ChannelRef("console", "general", name="general")
 INFRA = ChannelRef("console", "ml-infra", name="ml-infra")

@@ -21,7 +21,7 @@ from bot.ranking.search import ScanRanker
 from storage.channel_repository import SqlChannelRepository
 from storage.operator_history import SqlOperatorHistory
 from storage.paper_repository import SqlPaperRepository
-from tests.chat_fakes import RecordingAdapter
+from tests.kit.core import RecordingAdapter
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 GENERAL = ChannelRef("console", "general", name="general")

@@ -26,9 +26,9 @@ from bot.sources.ingest import (
     followed_categories,
     ingest,
 )
-from tests.bot.arxiv_fixtures import RSS
-from tests.bot.fake_clock import FakeClock
 from tests.conftest import FIXTURES
+from tests.kit.arxiv import RSS
+from tests.kit.clock import FakeClock
 
 NOW = datetime(2026, 4, 27, 12, tzinfo=UTC)
 HF_DAY = (FIXTURES / "hf-daily-papers" / "newsassistant__2026-08-03__3items.json").read_text(
@@ -154,7 +154,9 @@ async def test_the_hf_source_uses_its_http_options() -> None:
 async def test_arxiv_announcements_become_batches_with_the_calendar_day() -> None:
     clock = FakeClock()
     http = HttpOptions(transport=httpx.MockTransport(lambda r: httpx.Response(200, content=FEED)))
-    fetches = ArxivFetches(http=http, pacer=KeyedPacer(3.0, clock=clock, sleep=clock.sleep))
+    fetches = ArxivFetches(
+        http=http, pacer=KeyedPacer(3.0, clock=clock.monotonic, sleep=clock.sleep)
+    )
     (batch,) = [b async for b in fetches.announcements("cs.LG").batches()]
     assert batch.label == "arXiv cs.LG feed" and len(batch.papers) == 3
     assert batch.announce_types == (("new", 3),)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.errors import UserError
 from bot.sources.arxiv.categories import is_known_category, validate_category
-from tests.bot.arxiv_fixtures import atom_files, recorded, recorded_files, rss_files
+from tests.kit.arxiv import atom_files, recorded, recorded_files, rss_files
 
 
 def test_every_category_in_the_recorded_payloads_is_known() -> None:

@@ -10,7 +10,7 @@ from bot.errors import BadPayload
 from bot.sources.arxiv.listing import parse_listing_page
 from bot.sources.arxiv.parse import KIND_API, KIND_LISTING, KIND_RSS, ArxivQueryRejected
 from bot.sources.arxiv.saved_body import parse_saved_arxiv_body
-from tests.bot.arxiv_fixtures import SYNTHETIC, atom_files, recorded, rss_files
+from tests.kit.arxiv import SYNTHETIC, atom_files, recorded, rss_files
 
 LISTING = SYNTHETIC / "arxiv-list-cs.LG-new__SYNTHETIC.html"
 EMPTY_LISTING = SYNTHETIC / "arxiv-list-cs.LG-new-empty__SYNTHETIC.html"

@@ -10,8 +10,8 @@ import pytest
 from bot.papers import Paper, merge_papers
 from bot.sources.arxiv.parse import parse_arxiv_feed
 from bot.sources.hf.parse import parse_daily_papers_json
-from tests.bot.arxiv_fixtures import ATOM, SYNTHETIC
 from tests.conftest import FIXTURES
+from tests.kit.arxiv import ATOM, SYNTHETIC
 
 HF_DAY = FIXTURES / "hf-daily-papers" / "llm-paper-radar__date_2026-05-08__37items.json"
 OVERLAP = "2605.05242"

@@ -19,7 +19,7 @@ from bot.sources.arxiv.parse import (
     parse_arxiv_feed,
     split_creators,
 )
-from tests.bot.arxiv_fixtures import (
+from tests.kit.arxiv import (
     ATOM,
     RSS,
     SYNTHETIC,

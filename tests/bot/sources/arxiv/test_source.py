@@ -12,8 +12,8 @@ from bot.errors import SourceUnavailable, UserError
 from bot.pacing import KeyedPacer
 from bot.sources.arxiv.parse import ArxivQueryRejected
 from bot.sources.arxiv.source import ArxivSource
-from tests.bot.arxiv_fixtures import ATOM, RSS, SYNTHETIC, recorded
-from tests.bot.fake_clock import FakeClock
+from tests.kit.arxiv import ATOM, RSS, SYNTHETIC, recorded
+from tests.kit.clock import FakeClock
 
 BREVIO = (ATOM / "brevio__cat_cs.LG_OR_cs.AI__2026-04-30.xml").read_bytes()  # 20 entries
 RADAR = (ATOM / "llm-paper-radar__cat_cs.CL_max2__2026-05-11.xml").read_bytes()  # 2 entries
@@ -34,13 +34,13 @@ class Harness:
 
         def record(request: httpx.Request) -> httpx.Response:
             self.requests.append(request)
-            self.request_times.append(self.clock.now)
+            self.request_times.append(self.clock.monotonic())
             return handler(request)
 
         self.client = httpx.AsyncClient(transport=httpx.MockTransport(record))
         self.source = ArxivSource(
             self.client,
-            pacer=KeyedPacer(3.0, clock=self.clock, sleep=self.clock.sleep),
+            pacer=KeyedPacer(3.0, clock=self.clock.monotonic, sleep=self.clock.sleep),
             sleep=self.clock.sleep,
         )
 

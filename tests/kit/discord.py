@@ -14,11 +14,14 @@ import itertools
 import json
 import re
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.kit.servers import running_in_thread
 
 APP_ID = 900000000000000001
 BOT_ID = 900000000000000002
@@ -281,3 +284,19 @@ def _application() -> dict[str, Any]:
         "flags": 0,
         "summary": "",
     }
+
+
+@contextmanager
+def running_fake_discord() -> Iterator[FakeDiscord]:
+    """A started :class:`FakeDiscord` (``base_url`` set) on its own loop, closed on exit."""
+
+    async def start() -> FakeDiscord:
+        fake = FakeDiscord()
+        await fake.start()
+        return fake
+
+    async def stop(fake: FakeDiscord) -> None:
+        await fake.close()
+
+    with running_in_thread(start, stop) as fake:
+        yield fake

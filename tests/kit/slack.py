@@ -1,10 +1,18 @@
-"""A local fake of Slack's Web API (and of ``response_url``) that records every call.
+"""The one fake Slack: the Web API, ``response_url`` and Socket Mode, recording every call.
 
-The real slack_sdk/slack-bolt code talks to it over HTTP on 127.0.0.1, port 0. It answers like
-Slack does: ``{"ok": false, "error": ...}`` with HTTP 200 for API errors, 429 with
-``Retry-After`` for rate limits. It also refuses what real Slack refuses — over 50 blocks, a
-section text over 3,000 characters, blocks slack_sdk's own models reject, a missing ``text`` —
-so a passing test means Slack would have accepted every call.
+The real slack_sdk/slack-bolt code talks to it over HTTP on 127.0.0.1, port 0 — in the test's
+own event loop (:func:`serving_fake_slack`) or, for ``paperboy serve`` subprocesses, in a
+background thread (:func:`running_fake_slack`). It answers like Slack does:
+``{"ok": false, "error": ...}`` with HTTP 200 for API errors, 429 with ``Retry-After`` for rate
+limits. It refuses what real Slack refuses — over 50 blocks, a section text over 3,000
+characters, blocks slack_sdk's own models reject, a missing ``text`` — so a passing test means
+Slack would have accepted every call.
+
+Scripts make it fail on purpose: ``script(channel, ...)`` answers the next calls about a
+channel; ``lost`` channels answer an access error every time; ``throttle_ratio`` of
+``chat.postMessage`` calls get 429 + ``Retry-After``, and ``early`` notes every call for a
+channel that came before its ``Retry-After`` had passed. Every post is kept as a
+:class:`Post` with its arrival time.
 """
 
 from __future__ import annotations
@@ -13,6 +21,11 @@ import asyncio
 import base64
 import itertools
 import json
+import random
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
@@ -20,6 +33,8 @@ from urllib.parse import parse_qsl
 import aiohttp
 from aiohttp import web
 from slack_sdk.models.blocks import Block
+
+from tests.kit.servers import running_app
 
 MAX_BLOCK_CHARS = 13_000
 DIRECTORY_SCOPES = {
@@ -46,6 +61,43 @@ class Scripted:
     error: str | None = None
     status: int = 200
     retry_after: int | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    """One ``chat.postMessage`` call and what the fake answered."""
+
+    at: float  # time.monotonic() on arrival
+    channel: str
+    status: int  # HTTP status answered
+    error: str | None  # Slack error code answered, None on success
+    ts: str | None
+    thread_ts: str | None
+    metadata: dict[str, Any] | None
+    text: str
+    blocks: list[dict[str, Any]]
+
+    @property
+    def delivery_key(self) -> str | None:
+        """The delivery key Paperboy put in the message metadata, if any."""
+        payload = (self.metadata or {}).get("event_payload") or {}
+        key = payload.get("delivery_key")
+        return str(key) if key else None
+
+    @property
+    def part(self) -> int:
+        """The digest part number from the metadata (1 when absent)."""
+        payload = (self.metadata or {}).get("event_payload") or {}
+        return int(payload.get("part") or 1)
+
+
+@dataclass(frozen=True)
+class Response:
+    """One POST to a ``response_url`` (a slash-command answer)."""
+
+    at: float
+    name: str
+    body: dict[str, Any]
 
 
 def slack_would_reject(body: dict[str, Any]) -> str | None:
@@ -91,8 +143,22 @@ class FakeSlack:
     # usergroups.*: handle -> (usergroup id, member ids).
     usergroups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     missing_scopes: set[str] = field(default_factory=set)  # scopes the token lacks
+    lost: dict[str, str] = field(default_factory=dict)  # channel id -> Slack error code
+    throttle_ratio: float = 0.0
+    retry_after: int = 1
+    seed: int = 9
+    posts: list[Post] = field(default_factory=list)
+    history: list[tuple[float, str]] = field(default_factory=list)  # conversations.history
+    responses: list[Response] = field(default_factory=list)
+    tokens: set[str] = field(default_factory=set)
+    early: list[tuple[str, float]] = field(default_factory=list)  # (channel, seconds too soon)
+    _blocked_until: dict[str, float] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.seed)
 
     @property
     def api_url(self) -> str:
@@ -106,6 +172,21 @@ class FakeSlack:
     def script(self, channel: str, *answers: Scripted) -> None:
         """Answer the next calls about ``channel`` with ``answers``, then succeed."""
         self.scripts.setdefault(channel, []).extend(answers)
+
+    def delivered(self) -> list[Post]:
+        """Successful channel messages (not thread parts), in arrival order."""
+        with self._lock:
+            return [p for p in self.posts if p.error is None and p.thread_ts is None]
+
+    def posts_to(self, channel: str) -> list[Post]:
+        """Every chat.postMessage call for ``channel``, whatever the answer."""
+        with self._lock:
+            return [p for p in self.posts if p.channel == channel]
+
+    def snapshot(self) -> list[Post]:
+        """A copy of every recorded post."""
+        with self._lock:
+            return list(self.posts)
 
     def called(self, path: str) -> list[Call]:
         """Every recorded call to ``path`` (``chat.postMessage``, ``response/1``...)."""
@@ -137,6 +218,9 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth else body.get("token")
         call = Call(method, body, token)
         await self._record(call)
+        if token and not auth.startswith("Basic "):
+            with self._lock:
+                self.tokens.add(str(token))
         if method == "oauth.v2.access":
             return web.json_response(self._oauth_answer(body, auth))
         if token in self.revoked_tokens:
@@ -165,14 +249,42 @@ class FakeSlack:
                 return web.json_response(error, status=answer.status, headers=headers)
             return web.json_response({"ok": False, "error": answer.error})
         if method == "chat.postMessage":
-            problem = slack_would_reject(body)
-            if problem:
-                return web.json_response({"ok": False, "error": problem})
-            call.ts = f"{next(self._ts)}.0"
-            return web.json_response({"ok": True, "channel": channel, "ts": call.ts})
+            return self._post(call, channel)
         if method == "conversations.history":
+            with self._lock:
+                self.history.append((time.monotonic(), channel))
+            if channel in self.lost:
+                return web.json_response({"ok": False, "error": self.lost[channel]})
             return web.json_response({"ok": True, "messages": self._history(channel)})
         return web.json_response({"ok": True})
+
+    def _post(self, call: Call, channel: str) -> web.Response:
+        """chat.postMessage: lost channel, throttled, refused as Slack would, or posted."""
+        now, body = time.monotonic(), call.body
+        status, error = 200, None
+        with self._lock:
+            blocked = self._blocked_until.get(channel, 0.0)
+            if now < blocked:
+                self.early.append((channel, blocked - now))
+            if channel in self.lost:
+                error = self.lost[channel]
+            elif self.throttle_ratio and self._rng.random() < self.throttle_ratio:
+                status, error = 429, "ratelimited"
+                self._blocked_until[channel] = now + self.retry_after
+            else:
+                error = slack_would_reject(body)
+            if error is None:
+                call.ts = f"{next(self._ts)}.000100"
+            self.posts.append(_recorded_post(now, channel, status, error, call.ts, body))
+        if status == 429:
+            return web.json_response(
+                {"ok": False, "error": error},
+                status=429,
+                headers={"Retry-After": str(self.retry_after)},
+            )
+        if error is not None:
+            return web.json_response({"ok": False, "error": error})
+        return web.json_response({"ok": True, "channel": channel, "ts": call.ts})
 
     def _directory(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         """users.info and usergroups.*, as documented at api.slack.com/methods."""
@@ -226,9 +338,10 @@ class FakeSlack:
         }
 
     async def handle_response_url(self, request: web.Request) -> web.Response:
-        await self._record(
-            Call(f"response/{request.match_info['name']}", await request.json(), None)
-        )
+        name, body = request.match_info["name"], await request.json()
+        with self._lock:
+            self.responses.append(Response(time.monotonic(), name, body))
+        await self._record(Call(f"response/{name}", body, None))
         return web.Response(text="ok")
 
     async def handle_socket(self, request: web.Request) -> web.WebSocketResponse:
@@ -253,8 +366,52 @@ class FakeSlack:
     def app(self) -> web.Application:
         """The aiohttp application serving this fake."""
         application = web.Application()
-        application.router.add_post("/api/{method}", self.handle_api)
-        application.router.add_get("/api/{method}", self.handle_api)
+        application.router.add_route("*", "/api/{method}", self.handle_api)
         application.router.add_post("/response/{name}", self.handle_response_url)
         application.router.add_get("/link", self.handle_socket)
         return application
+
+
+def _json_field(value: Any) -> Any:
+    """A field slack_sdk sent form-encoded (a JSON string) or as JSON."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _recorded_post(
+    at: float, channel: str, status: int, error: str | None, ts: str | None, body: dict[str, Any]
+) -> Post:
+    return Post(
+        at,
+        channel,
+        status,
+        error,
+        ts,
+        body.get("thread_ts"),
+        _json_field(body.get("metadata")),
+        str(body.get("text") or ""),
+        list(_json_field(body.get("blocks")) or []),
+    )
+
+
+@asynccontextmanager
+async def serving_fake_slack(**options: Any) -> AsyncIterator[FakeSlack]:
+    """The fake on 127.0.0.1, port 0, in the running event loop; stopped on exit."""
+    fake = FakeSlack(**options)
+    runner = web.AppRunner(fake.app())
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+    try:
+        yield fake
+    finally:
+        await runner.cleanup()
+
+
+@contextmanager
+def running_fake_slack(**options: Any) -> Iterator[FakeSlack]:
+    """The fake in a background thread with its own loop (for ``paperboy serve``
+    subprocesses), on a free loopback port; stopped on exit."""
+    fake = FakeSlack(**options)
+    with running_app(fake.app()) as url:
+        fake.url = url
+        yield fake

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, GUILD_ID
+from tests.kit.discord import APP_ID, CHANNEL_ID, GUILD_ID
 
 MANAGER = discord.Permissions(manage_channels=True, view_channel=True, send_messages=True)
 MEMBER = discord.Permissions(view_channel=True, send_messages=True)
