@@ -93,7 +93,7 @@ class Forms:
             paper,
             papers=self.app.library.papers,
             history=SqlOperatorHistory(self.app.library.engine),
-            ranker=self.app.library.ranker,
+            ranker=self.app.runner.ranker_for(channel),  # the digest's own (taste-shaped)
             now=self.clock(),
         )
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from bot.channels import SettingsChange
 from bot.chat import ChannelRef
 from bot.digests.build import CANDIDATES_PER_TOPIC
+from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
 from bot.digests.status import DigestStatus
 from bot.errors import UserError
@@ -18,9 +19,11 @@ from bot.operator.links import message_link
 from bot.operator.why import WhyAnswer, WhyKind, explain_paper, parse_paper_ref
 from bot.papers import SOURCE_HF, Paper
 from bot.ranking.search import ScanRanker
+from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
 from storage.operator_history import SqlOperatorHistory
 from storage.paper_repository import SqlPaperRepository
+from tests.conftest import hf_fixture_files
 from tests.kit.core import RecordingAdapter
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -234,3 +237,23 @@ def test_a_paused_channel_says_the_paper_waits_for_the_resume(world: World) -> N
         'would be in the next digest once resumed: #1 of 5 (via "scaling")',
         "channel paused: the channel was archived (fix it, then /papers resume)",
     ]
+
+
+def test_why_agrees_with_the_digest_on_real_papers(engine: Engine) -> None:
+    """The oracle: every paper the digest builder picks is "would be #n" at its own place,
+    and no paper it leaves out claims a place."""
+    world = World(engine)
+    for path in hf_fixture_files():
+        world.papers.upsert_papers(parse_daily_papers_json(path.read_text("utf-8")).papers)
+    world.follow(GENERAL, "scaling", "diffusion", "agents", max_papers=4, window_days=None)
+    channel = world.channels.get_channel(GENERAL)
+    assert channel is not None
+    digest = build_channel_digest(channel, world.ranker, world.channels, now=NOW)
+    picked = [item.ranked.paper.arxiv_id for item in digest.items]
+    assert len(picked) == 4
+    for place, paper_id in enumerate(picked, 1):
+        first = world.why(GENERAL, paper_id).reasons[0]
+        assert (first.kind, f"#{place} of 4" in first.text) == (WhyKind.WOULD_POST, True)
+    others = [p.arxiv_id for p in world.papers.iter_papers() if p.arxiv_id not in picked]
+    for paper_id in others[:12]:
+        assert WhyKind.WOULD_POST not in world.kinds(GENERAL, paper_id)
