@@ -40,6 +40,7 @@ from bench.corpus import read_corpus
 from bench.csfcube import evaluate, plain_bm25, read_fold
 from bot.papers import Paper
 from bot.ranking.query import parse_query, stems
+from bot.ranking.search import IndexRanker
 
 NOW = datetime(2026, 7, 2, tzinfo=UTC)
 JUDGED = Path(__file__).resolve().parent / "judged.jsonl"
@@ -132,8 +133,10 @@ def csfcube_report(directory: Path, workdir: Path) -> dict[str, object]:
         if library.papers.count() == 0:
             library.ingest(fold.papers)
 
+        lexical = IndexRanker(library.index)  # no vectors, whatever the library has
+
         def ours(text: str) -> list[str]:
-            found = library.ranker.search(parse_query(text), limit=21, now=NOW)
+            found = lexical.search(parse_query(text), limit=21, now=NOW)
             return [r.paper.arxiv_id for r in found]
 
         rankers = {"lexical": ours, "bm25": plain_bm25(fold)}

@@ -19,9 +19,9 @@ from bot.papers import Paper
 from bot.ports import Candidate, SearchIndex
 from bot.ranking.fusion import FusionMethod, fuse
 from bot.ranking.query import Query
+from bot.ranking.reasons import MEANING_REASON as MEANING_REASON  # one owner: the reasons
 from bot.ranking.semantic import MIN_SIMILARITY, VectorIndex
 
-MEANING_REASON = "close in meaning to your topic"
 # Neighbours asked per result wanted (at least _MIN_DENSE): fewer than the lexical side's,
 # since each costs a stored-document read to be checked against the filters.
 DENSE_PER_RESULT = 5
