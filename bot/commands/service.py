@@ -169,8 +169,9 @@ class CommandService:
             log.exception("recording a share failed", extra=channel.log_fields())
 
     def _similar(self, paper: Paper, now: datetime) -> tuple[Query, list[RankedPaper]]:
-        """The first of the paper's :func:`similar_queries` that finds other papers."""
-        queries = similar_queries(paper)
+        """Papers like this one (its words, and its neighbours in meaning when the ranker has
+        vectors), else the first of the paper's :func:`similar_queries` that finds others."""
+        queries = [Query(like=paper.arxiv_id), *similar_queries(paper)]
         for query in queries:
             found = self._ranker.search(query, limit=SEARCH_RESULTS + 1, now=now)
             results = [r for r in found if r.paper.arxiv_id != paper.arxiv_id][:SEARCH_RESULTS]
