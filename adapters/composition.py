@@ -39,6 +39,7 @@ from bot.ranking.blend import RankedPaper
 from bot.ranking.query import Query
 from bot.ranking.search import IndexRanker
 from bot.taste.service import TasteService
+from bot.taste.threads import ThreadRunner
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
 from storage.database import upgrade
@@ -52,8 +53,10 @@ from storage.embedding import (
 )
 from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
+from storage.paper_signals import SqlSignalHistory
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
+from storage.thread_posts import SqlThreadPosts
 from storage.vectors import SqlVectorStore
 from storage.vectors_index import SemanticIndex
 from storage.vote_store import SqlVoteStore
@@ -164,6 +167,7 @@ class App:
     commands: CommandService
     status: ChannelStatus
     taste: TasteService | None = None
+    threads: ThreadRunner | None = None
 
     @asynccontextmanager
     async def posting_to(self, platform: str) -> AsyncIterator[None]:
@@ -256,17 +260,20 @@ def build_app(
     if "console" in names:
         adapters["console"] = ConsoleAdapter(output=settings.console_output)
     now = clock or _wall_clock
+    worker = worker or worker_name()
     taste = TasteService(SqlVoteStore(library.engine), channels, library.papers, clock=now)
     runner = DigestRunner(
         channels,
         library.ranker,
         adapters,
-        worker=worker or worker_name(),
+        worker=worker,
         lease_seconds=settings.claim_lease_seconds,
         calendar=SqlAnnouncementCalendar(library.engine),
         clock=now,
         shape=taste.ranker_for,
     )
+    from adapters.paper_lookup import ArxivPaperLookup  # it imports this module
+
     feeds = FeedLinks(SqlFeedStore(library.engine), settings.public_url)
     commands = CommandService(
         channels,
@@ -275,11 +282,16 @@ def build_app(
         runner,
         clock=now,
         taste=taste,
+        fetcher=ArxivPaperLookup(settings, library),
         feeds=feeds,
+        trends=SqlSignalHistory(library.engine),
         workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)
-    return App(library, channels, chat, runner, commands, status, taste)
+    threads = ThreadRunner(
+        SqlThreadPosts(library.engine), library.papers, adapters, worker=worker, clock=now
+    )
+    return App(library, channels, chat, runner, commands, status, taste, threads)
 
 
 def configure_logging(level: str, fmt: LogFormat = "text") -> None:

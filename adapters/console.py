@@ -39,6 +39,7 @@ class ConsoleAdapter:
     def __init__(self, stream: TextIO | None = None, *, output: Path | None = None) -> None:
         self._stream = stream or sys.stdout
         self._output = output
+        self._replies = 0
 
     def _write(self, text: str) -> None:
         if self._output is None:
@@ -64,6 +65,17 @@ class ConsoleAdapter:
             f"#{channel.name or channel}  ({_MARK} {delivery_key})\n{render_digest(digest)}\n\n"
         )
         return f"console:{delivery_key}"
+
+    async def post_reply(self, channel: ChannelRef, text: str, *, thread_ref: str | None) -> str:
+        """Print a follow-up (under the message it answers) or a roll-up."""
+        self._replies += 1
+        where = f" (in reply to {thread_ref})" if thread_ref else ""
+        self._write(f"#{channel.name or channel}{where}\n{text}\n\n")
+        return f"console:reply:{os.getpid()}:{self._replies}"
+
+    def message_link(self, channel: ChannelRef, message_ref: str) -> str | None:
+        """None: the console has no links."""
+        return None
 
     async def find_posted(self, channel: ChannelRef, delivery_key: str) -> str | None:
         """The delivery when the output file already holds it (a stream cannot tell)."""

@@ -145,4 +145,17 @@ def _start_background(
     if settings.fetch_interval_minutes > 0:
         tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
     tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
+    tick = settings.scheduler_tick_seconds
+    tasks.append(asyncio.create_task(_threads_loop(app, tick, stop), name="thread-posts"))
     return tasks
+
+
+async def _threads_loop(app: App, tick: float, stop: asyncio.Event) -> None:
+    """Follow-ups in papers' threads and weekly roll-ups, checked every scheduler tick."""
+    while not stop.is_set() and app.threads is not None:
+        try:
+            await app.threads.run_once()
+        except Exception:
+            log.exception("follow-ups and roll-ups failed; trying again next tick")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), tick)

@@ -59,6 +59,11 @@ def read_fold(directory: Path) -> Fold:
     return Fold(papers=papers, queries=queries, qrels=qrels)
 
 
+def read_papers(directory: Path) -> list[Paper]:
+    """The fold's papers alone (``bench/vector_cache.py`` embeds them)."""
+    return read_fold(directory).papers
+
+
 def ndcg(ranked: list[str], grades: dict[str, int], depth: int = DEPTH) -> float:
     """nDCG@depth, gain ``2^grade − 1``, log2 discount."""
 

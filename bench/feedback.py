@@ -18,8 +18,10 @@ The ranking without taste is BM25 over title ×2 + abstract where any query word
 ranking of the fold's PROVENANCE; taste is :class:`bot.taste.ranker.TastedRanker` over it,
 exactly as channels get it. The query paper itself is left out.
 
-The cost: a channel with 1,000 votes stored in SQLite; one more vote, then
-:meth:`TasteService.model_for` (read the watermark and the votes, update the centroids).
+The cost: a channel with 1,000 votes stored in SQLite; one more vote, then the retrain that
+follows it (:meth:`TasteService.model_for` with the voted paper: re-tally it, move it in the
+centroids), and the full reconcile the next digest or search does (read the watermark and
+every tally, move what changed).
 """
 
 from __future__ import annotations
@@ -41,9 +43,15 @@ from bot.chat import ChannelRef
 from bot.papers import Paper
 from bot.ranking.blend import RankedPaper
 from bot.ranking.query import STOPWORDS, Query, stems
-from bot.taste.features import WordFeatures
-from bot.taste.model import Example, TasteModel
-from bot.taste.ranker import MORE_CANDIDATES, TastedRanker
+from bot.taste.features import (
+    Featurizer,
+    LibraryIdf,
+    MixedFeatures,
+    VectorFeatures,
+    WordFeatures,
+)
+from bot.taste.model import MIN_DOWN, MIN_UP, Example, TasteModel
+from bot.taste.ranker import MORE_CANDIDATES, TASTE_WEIGHT, TastedRanker
 from bot.taste.signals import Direction
 
 NOW = datetime(2026, 11, 30, tzinfo=UTC)
@@ -106,6 +114,21 @@ def _terms(paper: Paper) -> list[str]:
     return title * 2 + [t for t in stems(paper.abstract) if t not in STOPWORDS]
 
 
+class CachedVectors:
+    """Paper vectors from ``bench/vector_cache.py``'s cache (one row per corpus paper)."""
+
+    def __init__(self, directory: Path, pids: list[str]) -> None:
+        import numpy as np
+
+        parts = sorted(directory.glob("part-*.npy"))
+        rows = np.concatenate([np.load(p) for p in parts]).astype(np.float32)
+        self._rows = {pid: rows[i].tolist() for i, pid in enumerate(pids[: len(rows)])}
+        self.mean: list[float] = rows.mean(axis=0).tolist()  # the rows' own (int8) scale
+
+    def vector_of(self, arxiv_id: str) -> list[float] | None:
+        return self._rows.get(arxiv_id)
+
+
 class Residual:
     """A :class:`bot.ports.Ranker` over one query's scores, without the papers already shown."""
 
@@ -164,7 +187,15 @@ def simulate(
 def report_simulation(path: Path, args: argparse.Namespace) -> dict[str, object]:
     papers, queries, qrels = load(path)
     bm25 = OrBm25(papers)
-    features = WordFeatures(idf=(lambda t: bm25.idf.get(t, 1.0)) if args.idf else None)
+    idf = None if args.no_idf else LibraryIdf(lambda: papers.values())
+    features: Featurizer = WordFeatures(idf=idf)
+    if args.vectors is not None:
+        cached = CachedVectors(args.vectors, list(papers))
+        center = cached.mean if args.center else None
+        dense = VectorFeatures(cached, fallback=features, center=center)
+        features = dense if args.mix == 0 else MixedFeatures([(dense, 1.0), (features, args.mix)])
+    summary_features = "words" if args.vectors is None else f"vectors + {args.mix} × words"
+    summary_features += ", centred" if args.center else ""
     per_query = {
         q["qid"]: simulate(papers, q, qrels[q["qid"]], bm25, args, features) for q in queries
     }
@@ -174,6 +205,7 @@ def report_simulation(path: Path, args: argparse.Namespace) -> dict[str, object]
         "min_down": args.min_down,
         "weight": args.weight,
         "candidates": args.candidates,
+        "features": summary_features,
     }
     for r in range(args.rounds):
         votes = [rounds[r][0] for rounds in per_query.values()]
@@ -223,14 +255,16 @@ def retrain_cost(votes: int = 1000, trials: int = 30) -> dict[str, float]:
         started = time.perf_counter()
         service.model_for(pk)
         first = (time.perf_counter() - started) * 1000
-        timings = []
+        timings, reconcile = [], []
         for n, paper in enumerate(papers[votes:]):
-            store.record_vote(
-                pk, paper.arxiv_id, "U1", "button", Direction.UP, NOW + timedelta(seconds=n + 1)
-            )
+            at = NOW + timedelta(seconds=n + 1)
+            store.record_vote(pk, paper.arxiv_id, "U1", "button", Direction.UP, at)
             started = time.perf_counter()
-            service.model_for(pk)
+            service.model_for(pk, only={paper.arxiv_id})  # what follows a vote
             timings.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            service.model_for(pk)  # what the next digest or search does: reread everything
+            reconcile.append((time.perf_counter() - started) * 1000)
         engine.dispose()
     timings.sort()
     return {
@@ -238,17 +272,25 @@ def retrain_cost(votes: int = 1000, trials: int = 30) -> dict[str, float]:
         "first_build_ms": round(first, 1),
         "retrain_after_a_vote_p50_ms": round(statistics.median(timings), 1),
         "retrain_after_a_vote_max_ms": round(timings[-1], 1),
+        "full_reconcile_p50_ms": round(statistics.median(reconcile), 1),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("fold", type=Path, help="the csfcube-dev directory (read in place)")
-    parser.add_argument("--min-up", type=int, default=3)
-    parser.add_argument("--min-down", type=int, default=2)
-    parser.add_argument("--weight", type=float, default=0.5)
+    parser.add_argument("--min-up", type=int, default=MIN_UP)
+    parser.add_argument("--min-down", type=int, default=MIN_DOWN)
+    parser.add_argument("--weight", type=float, default=TASTE_WEIGHT)
     parser.add_argument("--candidates", type=int, default=MORE_CANDIDATES)
-    parser.add_argument("--idf", action="store_true", help="weight words by corpus IDF")
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        help="a directory of int8 .npy parts in corpus order (bench/vector_cache.py --csfcube)",
+    )
+    parser.add_argument("--center", action="store_true", help="subtract the mean vector")
+    parser.add_argument("--mix", type=float, default=0.0, help="words' share next to vectors")
+    parser.add_argument("--no-idf", action="store_true", help="words without IDF weights")
     parser.add_argument("--rounds", type=int, default=ROUNDS)
     parser.add_argument("--no-cost", action="store_true", help="skip the retrain timing")
     args = parser.parse_args()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, delete, func
+from sqlalchemy import bindparam, case, column, delete, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from bot.chat import ChannelRef
 from bot.taste.ports import PaperVotes, TasteSettings
@@ -80,25 +82,42 @@ class SqlVoteStore:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult
 
-    def paper_votes(self, channel_pk: int) -> list[PaperVotes]:
-        """Per paper: each person's latest signal decides their vote, counted once."""
-        with session_scope(self._engine) as session:
-            rows = session.exec(
-                select(VoteRow.paper_id, VoteRow.user_id, VoteRow.direction, VoteRow.created_at)
-                .where(VoteRow.channel_pk == channel_pk)
-                .order_by(col(VoteRow.created_at), col(VoteRow.id))
-            ).all()
-        latest: dict[tuple[str, str], tuple[str, datetime]] = {}
-        for paper_id, user_id, direction, at in rows:
-            latest[(paper_id, user_id)] = (direction, at)
-        ups: dict[str, int] = {}
-        downs: dict[str, int] = {}
-        last: dict[str, datetime] = {}
-        for (paper_id, _user), (direction, at) in latest.items():
-            ups[paper_id] = ups.get(paper_id, 0) + (direction == Direction.UP)
-            downs[paper_id] = downs.get(paper_id, 0) + (direction == Direction.DOWN)
-            last[paper_id] = max(at, last.get(paper_id, at))
-        return [PaperVotes(pid, ups[pid], downs[pid], last[pid]) for pid in last]
+    def paper_votes(
+        self,
+        channel_pk: int,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        paper_ids: Sequence[str] | None = None,
+    ) -> list[PaperVotes]:
+        """Per paper: each person's latest signal decides their vote, counted once (only
+        signals given in [start, end) when given: the roll-up's week).
+
+        Tallied in SQL (a window function, SQLite ≥ 3.25 and PostgreSQL): retraining reads
+        one row per paper, not one per signal.
+        """
+        window = "AND created_at >= :start " if start is not None else ""
+        window += "AND created_at < :end " if end is not None else ""
+        window += "AND paper_id IN :ids " if paper_ids is not None else ""
+        statement = text(
+            "SELECT paper_id, SUM(CASE WHEN direction = 'up' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN direction = 'down' THEN 1 ELSE 0 END), MAX(created_at) FROM ("
+            "SELECT paper_id, direction, created_at, ROW_NUMBER() OVER ("
+            "PARTITION BY paper_id, user_id ORDER BY created_at DESC, id DESC) AS latest "
+            f"FROM votes WHERE channel_pk = :pk {window}) AS signals "
+            "WHERE latest = 1 GROUP BY paper_id"
+        ).columns(column("paper_id"), column("up"), column("down"), column("last", UTCDateTime))
+        params: dict[str, object] = {"pk": channel_pk}
+        if paper_ids is not None:
+            statement = statement.bindparams(bindparam("ids", expanding=True))
+            params["ids"] = list(paper_ids) or [""]
+        for name, value in (("start", start), ("end", end)):
+            if value is not None:  # typed, so SQLite compares it as the column stores it
+                statement = statement.bindparams(bindparam(name, type_=UTCDateTime))
+                params[name] = value
+        with self._engine.connect() as connection:
+            rows = connection.execute(statement, params).all()
+        return [PaperVotes(str(pid), int(up), int(down), last) for pid, up, down, last in rows]
 
     def version(self, channel_pk: int) -> tuple[object, ...]:
         """(signals, up signals, highest row id, latest time): any vote, change or

@@ -35,7 +35,7 @@ COMMANDS = {
     ),
     "feedback": LazyCommand(
         "adapters.cli.feedback:feedback",
-        "Vote on a paper in a channel (up, down, more), as its buttons do.",
+        "Vote on a paper in a channel, as its buttons do; `more` also lists similar papers.",
     ),
     "command": LazyCommand(
         "adapters.cli.channels:command",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -10,11 +11,13 @@ from typing import Annotated
 import typer
 
 from adapters.cli.support import EXIT_USER_ERROR, _settings, run_guarded
-from adapters.composition import open_library
+from adapters.composition import Library, open_library
+from adapters.settings import Settings
 from bot.chat import ChannelRef
 from bot.commands.render import render_digest, render_results
 from bot.digests.build import Digest, Topic, build_digest
 from bot.errors import UserError
+from bot.ranking.pasted import find_pasted
 from bot.ranking.query import Since, parse_query, parse_since
 
 
@@ -23,6 +26,16 @@ def _parse_since_option(value: str | None) -> Since | None:
     if value is None or value.strip().lower() == "all":
         return None
     return parse_since(value)
+
+
+def _make_known(arxiv_id: str, settings: Settings, library: Library) -> None:
+    """A pasted paper the library lacks is fetched from arXiv first (said on stderr)."""
+    from adapters.paper_lookup import ArxivPaperLookup  # only a pasted paper needs arXiv
+
+    pasted = asyncio.run(find_pasted(arxiv_id, library.papers, ArxivPaperLookup(settings, library)))
+    if pasted.fetched:
+        typer.echo(f"{arxiv_id} was not in the library: fetched it from arXiv.", err=True)
+    typer.echo(f"Papers like: {pasted.paper.title}", err=True)
 
 
 def digest_json(digest: Digest | None) -> list[dict[str, object]]:
@@ -67,6 +80,8 @@ def search(
         if since_option is not None:
             parsed = replace(parsed, since=since_option)
         with open_library(settings) as library:
+            if parsed.like is not None:
+                _make_known(parsed.like, settings, library)
             results = library.ranker.search(parsed, limit=limit, now=datetime.now(UTC))
         if as_json:
             payload = [

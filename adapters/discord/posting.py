@@ -19,7 +19,7 @@ import aiohttp
 import discord
 
 from adapters.discord.feedback import feedback_view
-from adapters.discord.rendering import digest_messages
+from adapters.discord.rendering import MAX_CONTENT, clip, digest_messages, escape_text
 from bot.chat import (
     ChannelRef,
     ChannelUnavailable,
@@ -92,6 +92,38 @@ class DiscordChatAdapter:
                     raise TransientPostError(f"network error: {type(exc).__name__}") from exc
                 first_id = first_id or str(sent.id)
         return first_id or ""
+
+    async def post_reply(self, channel: ChannelRef, text: str, *, thread_ref: str | None) -> str:
+        """A follow-up as a reply to the message that carried the paper, or a roll-up."""
+        target = self._messageable(channel)
+        reference: discord.MessageReference | None = None
+        if thread_ref and thread_ref.isdigit():
+            reference = discord.MessageReference(
+                message_id=int(thread_ref),
+                channel_id=int(channel.channel_id),
+                fail_if_not_exists=False,
+            )
+        async with self._pacer.turn(channel.channel_id) as turn:
+            try:
+                async with turn.request():
+                    sent = await target.send(
+                        content=clip(escape_text(text), MAX_CONTENT),
+                        reference=reference or discord.utils.MISSING,
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
+            except discord.RateLimited as exc:
+                raise TransientPostError(f"rate limited for {exc.retry_after:.0f} s") from exc
+            except discord.HTTPException as exc:
+                raise self._translate(channel, exc) from exc
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise TransientPostError(f"network error: {type(exc).__name__}") from exc
+        return str(sent.id)
+
+    def message_link(self, channel: ChannelRef, message_ref: str) -> str | None:
+        """``https://discord.com/channels/<guild>/<channel>/<message>``."""
+        if not (channel.workspace_id.isdigit() and message_ref.isdigit()):
+            return None
+        return f"https://discord.com/channels/{channel.workspace_id}/{channel.channel_id}/{message_ref}"
 
     async def find_posted(self, channel: ChannelRef, delivery_key: str) -> str | None:
         """Always None: Discord cannot look a message up by its nonce.

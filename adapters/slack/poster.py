@@ -21,6 +21,7 @@ from adapters.slack.blocks import (
     DIGEST_EVENT_TYPE,
     SlackMessage,
     channel_link,
+    clip,
     escape,
     render_digest,
 )
@@ -64,6 +65,7 @@ def error_code(error: SlackApiError) -> str:
     return str(data.get("error") or "") if isinstance(data, dict) else ""
 
 
+THREAD_EVENT_TYPE = "paperboy_thread_reply"
 THREAD_PART_ATTEMPTS = 3  # rounds of the retry handler a thread part gets before it is dropped
 
 
@@ -212,6 +214,20 @@ class SlackChatAdapter:
         except Exception as error:
             raise classify(error) from error
         return str(response["ts"])
+
+    async def post_reply(self, channel: ChannelRef, text: str, *, thread_ref: str | None) -> str:
+        """A follow-up in a paper's thread (``thread_ts``) or a roll-up; its ``ts``."""
+        token = await self._token(channel)
+        section = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 2_900)}}
+        message = SlackMessage(text=clip(text, 2_900), blocks=[section])
+        metadata = {"event_type": THREAD_EVENT_TYPE, "event_payload": {"kind": "reply"}}
+        return await self._send(token, channel, message, metadata, thread_ref)
+
+    def message_link(self, channel: ChannelRef, message_ref: str) -> str | None:
+        """Slack's archive link to a message (https://docs.slack.dev/messaging/#permalinks)."""
+        if not message_ref.replace(".", "").isdigit():
+            return None
+        return f"https://slack.com/archives/{channel.channel_id}/p{message_ref.replace('.', '')}"
 
     async def find_posted(self, channel: ChannelRef, delivery_key: str) -> str | None:
         """The ``ts`` of a recent channel message carrying ``delivery_key``, if any.

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.channels import ChannelRepository, ChannelSettings
+from bot.channels import ChannelRepository, ChannelSettings, NoChannel
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
@@ -28,15 +28,18 @@ from bot.commands.listing import (
 from bot.commands.managers import WorkspaceRules
 from bot.commands.permissions import ManagerGate
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
+from bot.commands.trending import trending_reply
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
 from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
 from bot.operator.feeds import FeedLinks
+from bot.operator.trending import SignalHistory
 from bot.papers import Paper
-from bot.ports import PaperRepository, Ranker
+from bot.ports import MatchCounter, PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
+from bot.ranking.pasted import PaperFetcher, find_pasted
 from bot.ranking.query import Query, tokenize
 from bot.taste.commands import describe_taste, run_taste_command
 from bot.taste.service import TasteService
@@ -60,16 +63,27 @@ def _with_notice(reply: Reply, notice: str | None) -> Reply:
 
 
 def _results_reply(
-    lead: str, subject: str, results: Sequence[RankedPaper], dialect: Dialect, *, asked: str
+    lead: str,
+    subject: str,
+    results: Sequence[RankedPaper],
+    dialect: Dialect,
+    *,
+    asked: str,
+    total: int | None = None,
 ) -> Reply:
     """Results under a heading that names what they are for (``subject``, quoted for the
-    caller's platform) and how many are shown; ``asked`` is the search echoed when nothing
-    matched. The ranker returns the best few, not a total: a full page says "top 5", a
-    shorter one is everything that matched."""
+    caller's platform) and how many are shown of how many matched ("5 of 143"); ``asked``
+    is the search echoed when nothing matched. Without a ``total`` a full page says "top 5",
+    a shorter one is everything that matched."""
     if not results:
         return Reply(text=render_results(results, dialect.quote(asked)))
     count = len(results)
-    shown = f"top {count}" if count == SEARCH_RESULTS else f"{count} paper{'s' * (count != 1)}"
+    if total is not None and total > count:
+        shown = f"{count} of {total:,}"
+    elif total is None and count == SEARCH_RESULTS:
+        shown = f"top {count}"
+    else:
+        shown = f"{count} paper{'s' * (count != 1)}"
     heading = f"{lead} {dialect.strong(dialect.quote(subject))} — {shown}"
     body = render_results(results, subject, limit=REPLY_LIMIT - len(heading) - 300)
     return Reply(text=f"{heading}\n\n{body}", results=tuple(results), heading=heading)
@@ -89,11 +103,15 @@ class CommandService:
         workspaces: WorkspaceRules | None = None,
         taste: TasteService | None = None,
         feeds: FeedLinks | None = None,
+        fetcher: PaperFetcher | None = None,
+        trends: SignalHistory | None = None,
     ) -> None:
         self._gate = ManagerGate(workspaces)
+        self._fetcher = fetcher  # fetches a pasted paper the library lacks (None: never)
         self._channels = channels
         self._taste = taste
         self._feeds = feeds
+        self._trends = trends
         self._papers = papers
         self._ranker = ranker
         self._runner = runner
@@ -123,6 +141,8 @@ class CommandService:
         self, channel: ChannelRef, paper_id: str, kind: FeedbackKind, caller: Caller
     ) -> Reply:
         """Store a 👍/👎/more press; "more like this" answers with similar papers."""
+        if not channel.channel_id:  # a button outside any channel: nothing to store it under
+            return error_reply(NoChannel().message)
         try:
             now = self._clock()
             await asyncio.to_thread(self._channels.ensure_channel, channel, now)
@@ -169,8 +189,8 @@ class CommandService:
             log.exception("recording a share failed", extra=channel.log_fields())
 
     def _similar(self, paper: Paper, now: datetime) -> tuple[Query, list[RankedPaper]]:
-        """Papers like this one (its words, and its neighbours in meaning when the ranker has
-        vectors), else the first of the paper's :func:`similar_queries` that finds others."""
+        """Papers like this one (:attr:`Query.like`: its own words, and meaning where the
+        ranker has vectors); else the first of its :func:`similar_queries` that finds others."""
         queries = [Query(like=paper.arxiv_id), *similar_queries(paper)]
         for query in queries:
             found = self._ranker.search(query, limit=SEARCH_RESULTS + 1, now=now)
@@ -178,6 +198,32 @@ class CommandService:
             if results:
                 return query, results
         return queries[0], []
+
+    async def _search(
+        self,
+        channel: ChannelSettings | None,
+        text: str,
+        query: Query,
+        now: datetime,
+        dialect: Dialect,
+    ) -> Reply:
+        """A search reply: "Results for *q* — 5 of 143", or for a pasted paper (fetched from
+        arXiv first when the library lacks it, and said so) "Papers like *its title*"."""
+        lead, subject, fetched = "Results for", text, ""
+        if query.like is not None:
+            pasted = await find_pasted(query.like, self._papers, self._fetcher)
+            lead, subject = "Papers like", pasted.paper.title
+            if pasted.fetched:
+                fetched = f"{query.like} was not in the library: I fetched it from arXiv.\n\n"
+        ranker = self._ranker
+        if channel is not None:
+            ranker = await asyncio.to_thread(self._runner.ranker_for, channel)
+        results = await asyncio.to_thread(ranker.search, query, limit=SEARCH_RESULTS, now=now)
+        total = None
+        if results and isinstance(self._ranker, MatchCounter):
+            total = await asyncio.to_thread(self._ranker.count, query, now=now)
+        reply = _results_reply(lead, subject, results, dialect, asked=text, total=total)
+        return replace(reply, text=f"{fetched}{reply.text}"[:REPLY_LIMIT]) if fetched else reply
 
     async def channel_topics(self, channel: ChannelRef) -> list[str]:
         """The topics a channel follows (Discord autocomplete uses this)."""
@@ -197,13 +243,7 @@ class CommandService:
             case grammar.Help():
                 return _with_notice(Reply(text=await self._help(ref, caller)), notice)
             case grammar.Search(text=text, query=query):
-                ranker = self._ranker
-                if channel is not None:
-                    ranker = await asyncio.to_thread(self._runner.ranker_for, channel)
-                results = await asyncio.to_thread(
-                    ranker.search, query, limit=SEARCH_RESULTS, now=now
-                )
-                reply = _results_reply("Results for", text, results, caller.dialect, asked=text)
+                reply = await self._search(channel, text, query, now, dialect)
                 return _with_notice(reply, notice)
             case grammar.ListTopics():
                 listed = await asyncio.to_thread(
@@ -221,6 +261,11 @@ class CommandService:
                 return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
                 return await self._digest(ref, channel, preview, now, dialect)
+            case grammar.Trending(request=request):
+                reply = await trending_reply(
+                    self._trends, self._papers, request, dialect=dialect, now=now
+                )
+                return _with_notice(reply, notice)
             case grammar.Feed(reset=reset):
                 reply = await feed_reply(
                     self._feeds, self._channels, ref, reset=reset, caller=caller, now=now

@@ -21,8 +21,8 @@ from datetime import datetime
 
 from bot.taste.features import Vector, dot
 
-MIN_UP = 3
-MIN_DOWN = 2
+MIN_UP = 2
+MIN_DOWN = 1
 
 
 @dataclass(frozen=True, slots=True)

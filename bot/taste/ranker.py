@@ -22,8 +22,10 @@ from bot.taste.model import TasteModel
 
 TASTE_WEIGHT = 0.5
 MORE_CANDIDATES = 3  # ask the inner ranker for this many times the results, then re-order
-REASON_MIN_TASTE = 0.05  # below this, taste did not really move the paper: no reason
-REASON_MIN_SIMILARITY = 0.15
+REASON_MIN_TASTE = 0.03  # below this, taste did not really move the paper: no reason
+# "Close to" only when closer than 9 in 10 random pairs of papers are (IDF-weighted words
+# over the bundled sample: median 0.04, 90th percentile 0.077, 99th 0.136).
+REASON_MIN_SIMILARITY = 0.08
 
 
 def tasted_score(score: float, taste: float, weight: float = TASTE_WEIGHT) -> float:
@@ -76,9 +78,10 @@ class TastedRanker:
         if closest is None or closest[1] < REASON_MIN_SIMILARITY:
             return replace(ranked, score=score)
         example = closest[0]
-        reason = (
-            f"close to *{example.title}*, which this channel 👍'd on "
-            f"{voted_on(example.at, self._timezone)}"
-        )
+        when = voted_on(example.at, self._timezone)
+        if example.paper_id == ranked.paper.arxiv_id:
+            reason = f"this channel 👍'd it on {when}"
+        else:
+            reason = f"close to *{example.title}*, which this channel 👍'd on {when}"
         why = f"{ranked.why} · {reason}" if ranked.why else reason
         return replace(ranked, score=score, why=why)

@@ -15,14 +15,14 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.channels import ChannelRepository, ChannelSettings
 from bot.chat import ChannelRef
 from bot.ports import PaperRepository, Ranker
-from bot.taste.features import Featurizer, WordFeatures
+from bot.taste.features import IDF_DAYS, Featurizer, LibraryIdf, WordFeatures
 from bot.taste.model import Example, TasteModel
-from bot.taste.ports import TasteSettings, VoteStore
+from bot.taste.ports import PaperVotes, TasteSettings, VoteStore
 from bot.taste.ranker import TASTE_WEIGHT, TastedRanker
 from bot.taste.signals import Direction, reaction_direction, reaction_signal
 
@@ -54,13 +54,16 @@ class TasteService:
         self._votes = votes
         self._channels = channels
         self._papers = papers
-        self._features = features or WordFeatures()
+        if features is None:
+            since = (clock() - timedelta(days=IDF_DAYS)).date()
+            features = WordFeatures(idf=LibraryIdf(lambda: papers.iter_papers(since=since)))
+        self._features = features
         self._clock = clock
         self._weight = weight
         self._trained: dict[int, _Trained] = {}
         self._lock = threading.Lock()
         self._retraining: dict[int, asyncio.Task[None]] = {}
-        self._dirty: set[int] = set()
+        self._hints: dict[int, set[str]] = {}
 
     async def vote(
         self, channel: ChannelRef, paper_id: str, user_id: str, signal: str, direction: Direction
@@ -74,7 +77,7 @@ class TasteService:
         await asyncio.to_thread(
             self._votes.record_vote, settings.pk, paper_id, user_id, signal, direction, now
         )
-        self.retrain_soon(settings.pk)
+        self.retrain_soon(settings.pk, paper_id)
         return True
 
     async def react(
@@ -108,29 +111,26 @@ class TasteService:
             self._votes.retract_vote, channel_pk, paper_id, user_id, signal
         ):
             return False
-        self.retrain_soon(channel_pk)
+        self.retrain_soon(channel_pk, paper_id)
         return True
 
-    def retrain_soon(self, channel_pk: int) -> None:
-        """Retrain the channel's model in a worker thread now (or once more after the run
-        in progress). Outside an event loop (the CLI), retrain right here."""
+    def retrain_soon(self, channel_pk: int, paper_id: str) -> None:
+        """Fold the vote on ``paper_id`` into the channel's model in a worker thread now (or
+        right after the run in progress). Outside an event loop (the CLI), right here."""
+        self._hints.setdefault(channel_pk, set()).add(paper_id)
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self.model_for(channel_pk)
+            self.model_for(channel_pk, only=self._hints.pop(channel_pk, set()))
             return
-        if channel_pk in self._retraining:
-            self._dirty.add(channel_pk)
-            return
-        self._retraining[channel_pk] = loop.create_task(self._retrain(channel_pk))
+        if channel_pk not in self._retraining:
+            self._retraining[channel_pk] = loop.create_task(self._retrain(channel_pk))
 
     async def _retrain(self, channel_pk: int) -> None:
         try:
-            while True:
-                self._dirty.discard(channel_pk)
-                await asyncio.to_thread(self.model_for, channel_pk)
-                if channel_pk not in self._dirty:
-                    return
+            while self._hints.get(channel_pk):
+                only = self._hints.pop(channel_pk)
+                await asyncio.to_thread(self.model_for, channel_pk, only=only)
         except Exception:
             log.exception("taste retrain failed", extra={"channel_pk": channel_pk})
         finally:
@@ -141,38 +141,53 @@ class TasteService:
         while self._retraining:
             await asyncio.gather(*list(self._retraining.values()), return_exceptions=True)
 
-    def model_for(self, channel_pk: int) -> TasteModel:
+    def model_for(self, channel_pk: int, *, only: set[str] | None = None) -> TasteModel:
         """The channel's model, brought up to date with its votes (blocking; thread-safe).
 
-        Incremental: only papers whose net vote changed since the last build are read and
-        added to or removed from the centroids.
+        Incremental: only papers whose net vote changed are read and moved in the
+        centroids. With ``only`` (the papers this replica just saw votes on), just those
+        papers are re-tallied — the retrain after a vote; the watermark is left alone, so
+        the next ranking still reconciles with votes other replicas took.
         """
         with self._lock:
             trained = self._trained.setdefault(channel_pk, _Trained(TasteModel()))
+            if only is not None:
+                tallies = self._votes.paper_votes(channel_pk, paper_ids=sorted(only))
+                self._relabel(trained, {t.paper_id: t for t in tallies}, set(only))
+                return trained.model
             version = self._votes.version(channel_pk)
             if version == trained.version:
                 return trained.model
-            tallies = {v.paper_id: v for v in self._votes.paper_votes(channel_pk)}
-            labels = {pid: v.net for pid, v in tallies.items()}
-            changed = {
-                pid
-                for pid in set(labels) | set(trained.labels)
-                if labels.get(pid, 0) != trained.labels.get(pid, 0)
-            }
-            papers = {p.arxiv_id: p for p in self._papers.get_papers(sorted(changed))}
-            for pid in changed:
-                paper = papers.get(pid)
-                label = labels.get(pid, 0)
-                if paper is None:  # deleted from the library: its vote stays stored, unused
-                    label = 0
-                    example = Example(pid, pid, self._clock(), {})
-                else:
-                    at = tallies[pid].last_at if pid in tallies else self._clock()
-                    example = Example(pid, paper.title, at, self._features.vector(paper))
-                trained.model.set_label(example, label)
-            trained.labels = labels
+            tallies_by_id = {v.paper_id: v for v in self._votes.paper_votes(channel_pk)}
+            self._relabel(trained, tallies_by_id, set(tallies_by_id) | set(trained.labels))
             trained.version = version
             return trained.model
+
+    def _relabel(
+        self, trained: _Trained, tallies: dict[str, PaperVotes], papers_to_check: set[str]
+    ) -> None:
+        """Move the papers among ``papers_to_check`` whose net vote changed."""
+        changed = {
+            pid
+            for pid in papers_to_check
+            if (tallies[pid].net if pid in tallies else 0) != trained.labels.get(pid, 0)
+        }
+        if not changed:
+            return
+        papers = {p.arxiv_id: p for p in self._papers.get_papers(sorted(changed))}
+        for pid in changed:
+            paper = papers.get(pid)
+            label = tallies[pid].net if pid in tallies else 0
+            if paper is None:  # deleted from the library: its vote stays stored, unused
+                trained.model.set_label(Example(pid, pid, self._clock(), {}), 0)
+            else:
+                at = tallies[pid].last_at if pid in tallies else self._clock()
+                example = Example(pid, paper.title, at, self._features.vector(paper))
+                trained.model.set_label(example, label)
+            if label and paper is not None:
+                trained.labels[pid] = label
+            else:
+                trained.labels.pop(pid, None)
 
     def forget(self, channel_pk: int) -> int:
         """Clear the channel's votes and its model (blocking)."""

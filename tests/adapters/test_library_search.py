@@ -230,3 +230,25 @@ def test_a_backfill_in_batches_leaves_the_index_in_step(open_library: type[Libra
     assert (report.added, report.updated) == (100, 0)
     assert library.index.size == library.papers.count() == 100
     assert len(_ids(library, "tokenizer", limit=100)) == 100
+
+
+def test_a_pasted_link_or_title_finds_the_papers_neighbours(open_library: type[Library]) -> None:
+    library = open_library()
+    for path in hf_fixture_files():
+        library.ingest(parse_daily_papers_json(path.read_text(encoding="utf-8")).papers)
+    own = library.papers.get_papers(["2605.01640"])[0]
+    scan = ScanRanker(library.papers)
+    for ranker in (library.ranker, scan):
+        like = ranker.search(parse_query("https://arxiv.org/abs/2605.01640v1"), limit=5, now=NOW)
+        assert like and own.arxiv_id not in [r.paper.arxiv_id for r in like]
+        for hit in like:  # every reason names words the paper really shares
+            assert hit.why.split(" · ")[0].startswith(
+                ("title has", "abstract mentions", "keywords")
+            )
+        pasted = ranker.search(parse_query(own.title), limit=5, now=NOW)
+        assert pasted[0].paper.arxiv_id == own.arxiv_id
+        assert [r.paper.arxiv_id for r in pasted[1:]] == [r.paper.arxiv_id for r in like[:4]]
+    assert library.ranker.search(parse_query("2605.99999"), limit=5, now=NOW) == []
+    assert library.index.count(parse_query("scaling"), now=NOW) == len(
+        scan.search(parse_query("scaling"), limit=500, now=NOW)
+    )

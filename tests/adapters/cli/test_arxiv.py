@@ -261,3 +261,24 @@ def test_long_fetches_show_progress(fake_arxiv: FakeArxiv) -> None:
     assert code == 0, err
     assert "Fetching arXiv API cs.CL…" in err
     assert "page 1: 3 papers so far" in err
+
+
+def test_search_for_a_pasted_link_gives_neighbours_fetching_from_arxiv_first(
+    fake_arxiv: FakeArxiv,
+) -> None:
+    code, out, _ = run("fetch", "hf", "--file", str(HF_DAY))
+    assert code == 0
+    known = search_json("https://huggingface.co/papers/2605.05242")
+    assert known and "2605.05242" not in [r["id"] for r in known]
+    assert fake_arxiv.seen == []  # in the library: arXiv is not asked
+
+    fake_arxiv.by_ids["astro-ph/0601001"] = recorded("id_astro-ph_0601001")
+    code, _, err = run("search", "https://arxiv.org/abs/astro-ph/0601001v1", "--json")
+    assert code == 0, err
+    assert "astro-ph/0601001 was not in the library: fetched it from arXiv." in err
+    assert [r["id"] for r in search_json("hot jupiters")] == ["astro-ph/0601001"]
+
+    fake_arxiv.by_ids["0000.0000"] = recorded("id_0000.0000")
+    code, out, err = run("search", "arxiv.org/abs/0000.0000")
+    assert code == 1 and "arXiv has no paper with id 0000.0000." in err
+    assert "Traceback" not in out + err

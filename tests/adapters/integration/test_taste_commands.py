@@ -32,6 +32,10 @@ async def test_taste_off_and_on_and_forget(core: Core) -> None:
     await settled(core, CHANNEL, sorted([(1, 0)] * 3 + [(0, 1)] * 2))
     tasted = await preview(core, CHANNEL)
     assert tasted != before
+    searched = await core.app.commands.handle(CHANNEL, "search model min-upvotes:0", OPERATOR)
+    whys = {r.paper.arxiv_id: r.why for r in searched.results}
+    assert [r.paper.arxiv_id for r in searched.results] != ids[:5]  # search has the taste too
+    assert all(whys[i].endswith("this channel 👍'd it on 11 May") for i in ids[:3] if i in whys)
 
     off = await core.app.commands.handle(CHANNEL, "settings taste off", OPERATOR)
     assert off.text == "Taste settings for this channel: taste off."

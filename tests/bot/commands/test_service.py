@@ -22,6 +22,8 @@ from bot.chat import (
 )
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
+from bot.papers import Paper
+from bot.ranking.query import parse_query
 from bot.ranking.search import ScanRanker
 from bot.sources.hf.parse import parse_daily_papers_json
 from storage.channel_repository import SqlChannelRepository
@@ -101,7 +103,9 @@ def test_command_latency_is_counted_once_by_the_tables_verb(core: Core) -> None:
 def test_search_results_are_headed_by_the_query_not_the_first_result(core: Core) -> None:
     reply = core.run("language models")
 
-    assert reply.heading == "Results for *language models* — top 5"
+    total = core.service._ranker.count(parse_query("language models"), now=NOW)  # type: ignore[attr-defined]  # the scan counts
+    assert total > 5
+    assert reply.heading == f"Results for *language models* — 5 of {total}"
     assert reply.text.splitlines()[0] == reply.heading
     assert len(reply.results) == 5
     assert reply.results[0].paper.title not in reply.heading
@@ -119,7 +123,72 @@ def test_the_query_in_the_heading_is_escaped_for_the_callers_platform(core: Core
 
     reply = core.run("language *models*", discord)
 
-    assert reply.heading == "Results for **language \\*models\\*** — top 5"
+    assert reply.heading.startswith("Results for **language \\*models\\*** — 5 of ")
+
+
+class FakeArxiv:
+    """A :class:`bot.ranking.pasted.PaperFetcher` that knows one paper (and stores it)."""
+
+    def __init__(self, papers: SqlPaperRepository, known: Paper) -> None:
+        self.papers, self.known = papers, known
+        self.asked: list[str] = []
+
+    async def fetch_paper(self, arxiv_id: str) -> Paper | None:
+        self.asked.append(arxiv_id)
+        if arxiv_id != self.known.arxiv_id:
+            return None
+        self.papers.upsert_papers([self.known])
+        return self.known
+
+
+def _with_fetcher(core: Core, engine: Engine, known: Paper) -> tuple[CommandService, FakeArxiv]:
+    papers = SqlPaperRepository(engine)
+    fetcher = FakeArxiv(papers, known)
+    ranker = ScanRanker(papers)
+    runner = DigestRunner(core.channels, ranker, {}, worker="t", clock=lambda: NOW)
+    return CommandService(
+        core.channels, papers, ranker, runner, clock=lambda: NOW, fetcher=fetcher
+    ), fetcher
+
+
+def test_a_pasted_link_answers_with_the_papers_neighbours(core: Core, engine: Engine) -> None:
+    known = SqlPaperRepository(engine).get_papers(["2605.01640"])[0]  # scaling laws, in the library
+    service, fetcher = _with_fetcher(core, engine, known)
+
+    reply = asyncio.run(service.handle(CHANNEL, "https://arxiv.org/abs/2605.01640v2", MANAGER))
+
+    assert not reply.is_error, reply.text
+    assert reply.heading and reply.heading.startswith(f"Papers like *{known.title}*")
+    assert reply.results and "2605.01640" not in [r.paper.arxiv_id for r in reply.results]
+    assert fetcher.asked == []  # in the library: arXiv is not asked
+
+
+def test_a_pasted_paper_the_library_lacks_is_fetched_and_said_so(
+    core: Core, engine: Engine
+) -> None:
+    new = Paper(
+        arxiv_id="2611.00077",
+        title="Scaling laws for language model agents",
+        abstract="We fit scaling laws to language model agents on reasoning benchmarks.",
+    )
+    service, fetcher = _with_fetcher(core, engine, new)
+
+    reply = asyncio.run(
+        service.handle(CHANNEL, "https://huggingface.co/papers/2611.00077", MANAGER)
+    )
+
+    assert fetcher.asked == ["2611.00077"]
+    assert reply.text.startswith("2611.00077 was not in the library: I fetched it from arXiv.")
+    assert reply.results and "2611.00077" not in [r.paper.arxiv_id for r in reply.results]
+
+
+def test_an_id_arxiv_does_not_know_gets_a_clear_message(core: Core, engine: Engine) -> None:
+    service, _ = _with_fetcher(core, engine, Paper(arxiv_id="2611.00077", title="x"))
+
+    reply = asyncio.run(service.handle(CHANNEL, "2611.99999", MANAGER))
+
+    assert reply.is_error
+    assert "arXiv does not know the paper 2611.99999" in reply.text
 
 
 def test_list_keeps_the_schedule_and_settings_when_topics_do_not_fit(core: Core) -> None:

@@ -35,6 +35,7 @@ from bot.ranking.query import Query, QuerySyntaxError, Since, parse_query, stems
         ('+"kv cache" memory', Query(words=("memory",), phrases=("kv cache",))),
         ("FewRel: A Dataset", Query(words=("fewrel", "a", "dataset"))),
         ("colour:red", Query(words=("colour", "red"))),
+        ('"Not not bad"is not"bad": negation', Query(words=("not", "bad", "is", "negation"))),
         ("", Query()),
         ("- -- ", Query()),
     ],
@@ -61,6 +62,30 @@ def test_syntax_errors_name_the_problem_and_show_an_example(text: str, names: st
         parse_query(text)
     assert names in info.value.message
     assert "Example:" in info.value.friendly()
+
+
+@pytest.mark.parametrize(
+    ("text", "paper"),
+    [
+        ("2401.12345", "2401.12345"),
+        ("2401.12345v2", "2401.12345"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("arXiv:2401.12345", "2401.12345"),
+        ("https://arxiv.org/abs/2401.12345v3", "2401.12345"),
+        ("https://arxiv.org/pdf/2401.12345v1.pdf", "2401.12345"),
+        ("https://huggingface.co/papers/2401.12345", "2401.12345"),
+        ("https://www.alphaxiv.org/abs/2401.12345", "2401.12345"),
+        ("<https://arxiv.org/abs/hep-th/9901001>", "hep-th/9901001"),  # as Slack sends a link
+        ("https://example.com/abs/2401.12345", None),
+        ("2401.12345 scaling", None),
+        ("2401", None),
+    ],
+)
+def test_a_pasted_paper_is_a_query_for_papers_like_it(text: str, paper: str | None) -> None:
+    query = parse_query(text)
+    assert query.like == paper
+    if paper is not None:
+        assert query == Query(like=paper) and parse_query(query.describe()) == query
 
 
 def test_describe_round_trips() -> None:

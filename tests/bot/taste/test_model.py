@@ -113,3 +113,28 @@ def test_taste_never_overturns_a_clear_topic_match() -> None:
     ranker = TastedRanker(_Fixed([strong, weak]), trained(), FEATURES)
     results = ranker.search(Query(words=("training",)), limit=2, now=MAY_3)
     assert [r.paper.arxiv_id for r in results] == ["30", "31"]
+
+
+class _Vectors:
+    def __init__(self, rows: dict[str, list[float]]) -> None:
+        self.rows = rows
+
+    def vector_of(self, arxiv_id: str) -> list[float] | None:
+        return self.rows.get(arxiv_id)
+
+
+def test_taste_over_vectors_falls_back_to_words_for_a_paper_without_one() -> None:
+    from bot.taste.features import MixedFeatures, VectorFeatures, dot
+
+    vectors = _Vectors({"1": [1.0, 0.0], "2": [0.9, 0.1], "3": [0.0, 1.0]})
+    dense = VectorFeatures(vectors, fallback=FEATURES)
+    assert dense.vector(paper("1", "x")) == {"d0": 1.0, "d1": 0.0}
+    assert dot(dense.vector(paper("1", "x")), dense.vector(paper("2", "y"))) > 0.9
+    words = dense.vector(paper("9", "Checkpointing distributed training"))
+    assert "d0" not in words and any(key.startswith("checkpoint") for key in words)
+    model = TasteModel(min_up=1, min_down=1)
+    model.set_label(Example("1", "x", MAY_3, dense.vector(paper("1", "x"))), +1)
+    model.set_label(Example("3", "z", MAY_3, dense.vector(paper("3", "z"))), -1)
+    assert model.taste(dense.vector(paper("2", "y"))) > 0.5
+    mixed = MixedFeatures([(dense, 1.0), (FEATURES, 0.5)])
+    assert abs(sum(v * v for v in mixed.vector(paper("2", "Checkpointing")).values()) - 1) < 1e-9
