@@ -119,8 +119,12 @@ def ndcg_at_10(ranked: list[str], grades: dict[str, int]) -> float:
 
 
 def _settings(workdir: Path) -> Settings:
+    # Lexical only: the library's own ranker must not pick up vectors stored by --vectors
+    # (the hybrid rankers of bench/fusion.py are measured separately).
     return Settings(
-        database_url=f"sqlite:///{workdir / 'paperboy.db'}", index_dir=workdir / "index"
+        database_url=f"sqlite:///{workdir / 'paperboy.db'}",
+        index_dir=workdir / "index",
+        semantic=False,
     )
 
 
