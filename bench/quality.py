@@ -120,12 +120,18 @@ def ndcg_at_10(ranked: list[str], grades: dict[str, int]) -> float:
 
 
 def _settings(workdir: Path) -> Settings:
+    # Lexical only: the library's own ranker must not pick up vectors stored by --vectors
+    # (the hybrid rankers of bench/fusion.py are measured separately).
     return Settings(
-        database_url=f"sqlite:///{workdir / 'paperboy.db'}", index_dir=workdir / "index"
+        database_url=f"sqlite:///{workdir / 'paperboy.db'}",
+        index_dir=workdir / "index",
+        semantic=False,
     )
 
 
-def csfcube_report(directory: Path, workdir: Path) -> dict[str, object]:
+def csfcube_report(
+    directory: Path, workdir: Path, vectors: Path | None = None
+) -> dict[str, object]:
     """CSFCube dev fold under its protocol: our lexical ranking and the plain BM25 reference,
     mean and per query."""
     fold = read_fold(directory)
@@ -140,6 +146,10 @@ def csfcube_report(directory: Path, workdir: Path) -> dict[str, object]:
             return [r.paper.arxiv_id for r in found]
 
         rankers = {"lexical": ours, "bm25": plain_bm25(fold)}
+        if vectors is not None:  # the hybrid path, once per fusion method (bench/fusion.py)
+            from bench.fusion import hybrid_rankers
+
+            rankers.update(hybrid_rankers(library, fold.papers, vectors, NOW))
         report: dict[str, object] = {"queries": len(fold.queries)}
         for name, rank in rankers.items():
             scores = evaluate(fold, rank)
@@ -153,6 +163,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="the arXiv corpus of the judged set")
     parser.add_argument("--csfcube", type=Path, help="CSFCube's dev fold directory")
+    parser.add_argument(
+        "--vectors", type=Path, help="with --csfcube: bench/vector_cache.py's cache"
+    )
     parser.add_argument("--docs", type=int, default=None, help="default: the whole corpus")
     parser.add_argument("--workdir", type=Path, help="reuse a database and index here")
     parser.add_argument("--judge", action="store_true", help="pool, grade, write the judged set")
@@ -160,7 +173,7 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="paperboy-quality-"))
     workdir.mkdir(parents=True, exist_ok=True)
     if args.csfcube:
-        print(json.dumps(csfcube_report(args.csfcube, workdir), indent=2))
+        print(json.dumps(csfcube_report(args.csfcube, workdir, args.vectors), indent=2))
         return
     if not args.corpus:
         parser.error("give --corpus (the judged set) or --csfcube")

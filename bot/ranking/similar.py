@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Protocol
 
 from bot.papers import Paper
 from bot.ranking.blend import RankedPaper
@@ -47,7 +48,15 @@ def is_pasted_title(query: Query, paper: Paper) -> bool:
     return tuple(dict.fromkeys(tokenize(paper.title))) == query.words
 
 
-Run = Callable[[Query, int, datetime], list[RankedPaper]]
+class Run(Protocol):
+    """A ranker's own text search; ``like`` is the paper whose neighbours are wanted, so a
+    ranker with vectors can add the paper's nearest neighbours in meaning."""
+
+    def __call__(
+        self, query: Query, limit: int, now: datetime, like: Paper | None = None
+    ) -> list[RankedPaper]: ...
+
+
 _TITLE_LOOKS = 3  # how far down the results a pasted title's own paper may sit
 
 
@@ -63,7 +72,7 @@ def neighbours(
     paper: Paper, query: Query, limit: int, now: datetime, run: Run
 ) -> list[RankedPaper]:
     """The best ``limit`` papers like ``paper`` (never the paper itself)."""
-    found = run(neighbours_query(paper, query), limit + 1, now)
+    found = run(neighbours_query(paper, query), limit + 1, now, like=paper)
     return [r for r in found if r.paper.arxiv_id != paper.arxiv_id][:limit]
 
 

@@ -260,3 +260,18 @@ def test_a_model_that_fails_at_run_time_means_lexical_search_and_one_warning(
     assert first[0][0] == PIANO
     assert len([r for r in caplog.records if "searching by words only" in r.message]) == 1
     index.close()
+
+
+def test_a_pasted_paper_brings_its_neighbours_in_meaning(
+    open_replica: Opener, real_papers: list[Paper]
+) -> None:
+    library = open_replica()
+    _ingest(library, real_papers)
+    assert library.semantic is not None
+    closest = library.semantic.nearest_to_paper(PIANO, limit=3)
+    assert closest and PIANO not in [n.arxiv_id for n in closest]
+
+    found = _search(library, f"https://arxiv.org/abs/{PIANO}", limit=10)
+
+    assert PIANO not in [i for i, _ in found]
+    assert closest[0].arxiv_id in [i for i, _ in found]

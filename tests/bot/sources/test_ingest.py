@@ -163,3 +163,45 @@ async def test_arxiv_announcements_become_batches_with_the_calendar_day() -> Non
     assert batch.announcement == AnnouncementRecord("cs.LG", date(2026, 4, 27), papers=3)
     (again,) = [b async for b in fetches.announcements("cs.LG").batches()]
     assert again.unchanged  # the validator cache is shared between fetches
+
+
+@dataclass
+class Embedder:
+    """Records what ingest hands over to be embedded; ``broken`` fails like a bad model."""
+
+    broken: bool = False
+    embedded: list[list[str]] = field(default_factory=list)
+
+    def embed_papers(self, papers: Sequence[Paper]) -> int:
+        if self.broken:
+            raise RuntimeError("the model could not run")
+        self.embedded.append([p.arxiv_id for p in papers])
+        return len(papers)
+
+
+class StoringWorld(World):
+    def ingest(self, papers: Sequence[Paper]) -> IngestReport:
+        super().ingest(papers)
+        return IngestReport(added=len(papers), updated=0, stored=tuple(papers))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("broken", [False, True])
+async def test_stored_batches_are_embedded_and_a_broken_model_loses_no_paper(
+    broken: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    world, vectors = StoringWorld(), Embedder(broken=broken)
+    targets = IngestTargets(library=world, calendar=world, health=world, vectors=vectors)
+    source = SavedBatches(
+        HUGGING_FACE,
+        [SourceBatch("a", (paper("2601.00001"),)), SourceBatch("b", (paper("2601.00002"),))],
+    )
+
+    outcome = await ingest(source, targets, now=NOW)
+
+    assert world.ingested == [["2601.00001"], ["2601.00002"]]  # stored either way
+    assert outcome.error is None and outcome.added == 2
+    if broken:
+        assert "found by words only" in caplog.text
+    else:
+        assert vectors.embedded == [["2601.00001"], ["2601.00002"]]
