@@ -123,6 +123,7 @@ class CachedVectors:
         parts = sorted(directory.glob("part-*.npy"))
         rows = np.concatenate([np.load(p) for p in parts]).astype(np.float32)
         self._rows = {pid: rows[i].tolist() for i, pid in enumerate(pids[: len(rows)])}
+        self.mean: list[float] = rows.mean(axis=0).tolist()  # the rows' own (int8) scale
 
     def vector_of(self, arxiv_id: str) -> list[float] | None:
         return self._rows.get(arxiv_id)
@@ -189,9 +190,12 @@ def report_simulation(path: Path, args: argparse.Namespace) -> dict[str, object]
     idf = None if args.no_idf else LibraryIdf(lambda: papers.values())
     features: Featurizer = WordFeatures(idf=idf)
     if args.vectors is not None:
-        dense = VectorFeatures(CachedVectors(args.vectors, list(papers)), fallback=features)
+        cached = CachedVectors(args.vectors, list(papers))
+        center = cached.mean if args.center else None
+        dense = VectorFeatures(cached, fallback=features, center=center)
         features = dense if args.mix == 0 else MixedFeatures([(dense, 1.0), (features, args.mix)])
     summary_features = "words" if args.vectors is None else f"vectors + {args.mix} × words"
+    summary_features += ", centred" if args.center else ""
     per_query = {
         q["qid"]: simulate(papers, q, qrels[q["qid"]], bm25, args, features) for q in queries
     }
@@ -284,6 +288,7 @@ def main() -> None:
         type=Path,
         help="a directory of int8 .npy parts in corpus order (bench/vector_cache.py --csfcube)",
     )
+    parser.add_argument("--center", action="store_true", help="subtract the mean vector")
     parser.add_argument("--mix", type=float, default=0.0, help="words' share next to vectors")
     parser.add_argument("--no-idf", action="store_true", help="words without IDF weights")
     parser.add_argument("--rounds", type=int, default=ROUNDS)

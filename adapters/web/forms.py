@@ -51,7 +51,12 @@ class Forms:
         text = await _field(request, "q")
         context: dict[str, Any] = {"q": text, "results": None}
         if request.method == "POST" and text:
-            query = parse_query(text)  # a UserError (bad syntax) becomes a 400 page
+            try:
+                query = parse_query(text)
+            except UserError as exc:  # shown above the form, which keeps the query
+                return self._render(
+                    session, "search.html", context | {"error": exc.friendly()}, 400
+                )
             context["results"] = await asyncio.to_thread(
                 self.app.library.ranker.search, query, limit=SEARCH_LIMIT, now=self.clock()
             )
@@ -70,10 +75,14 @@ class Forms:
             "paper": paper,
             "answer": None,
         }
-        if request.method == "POST":
+        if request.method != "POST":
+            return self._render(session, "why.html", context)
+        try:
             if not channel_text or not paper:
                 raise UserError("Pick a channel and give a paper id.", example=PAPER_EXAMPLE)
             context["answer"] = await asyncio.to_thread(self._explain, channel_text, paper)
+        except UserError as exc:  # shown above the form, which keeps what was typed
+            return self._render(session, "why.html", context | {"error": exc.friendly()}, 400)
         return self._render(session, "why.html", context)
 
     def _explain(self, channel_text: str, paper: str) -> WhyAnswer:
@@ -103,5 +112,7 @@ class Forms:
             )
         raise web.HTTPSeeOther(channel_url(channel.ref) + "?resumed=1")
 
-    def _render(self, session: Session, template: str, context: dict[str, Any]) -> web.Response:
-        return render(template, context, csrf=self.auth.csrf_token(session))
+    def _render(
+        self, session: Session, template: str, context: dict[str, Any], status: int = 200
+    ) -> web.Response:
+        return render(template, context, status=status, csrf=self.auth.csrf_token(session))

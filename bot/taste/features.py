@@ -147,16 +147,27 @@ class VectorFeatures:
     missing simply shares nothing with the others until the next rebuild.
     """
 
-    def __init__(self, vectors: PaperVectors, fallback: Featurizer | None = None) -> None:
+    def __init__(
+        self,
+        vectors: PaperVectors,
+        fallback: Featurizer | None = None,
+        center: Sequence[float] | None = None,
+    ) -> None:
         self._vectors = vectors
         self._fallback = fallback
+        self._center = center
 
     def vector(self, paper: Paper) -> Vector:
-        """The normalised embedding, or the fallback's vector."""
+        """The normalised embedding (minus ``center``, the library's mean, when given:
+        sentence embeddings all lean one way, which hides differences between papers), or
+        the fallback's vector."""
         dense = self._vectors.vector_of(paper.arxiv_id)
         if dense is None:
             return self._fallback.vector(paper) if self._fallback is not None else {}
-        return normalised({f"d{i}": float(x) for i, x in enumerate(dense)})
+        center = self._center or [0.0] * len(dense)
+        return normalised(
+            {f"d{i}": float(x) - c for i, (x, c) in enumerate(zip(dense, center, strict=True))}
+        )
 
 
 class MixedFeatures:

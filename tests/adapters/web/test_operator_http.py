@@ -219,6 +219,7 @@ def test_search_shows_scores_and_why_lines_and_explains_a_bad_query(served: Serv
     assert "results for" in found.text and "score " in found.text
     assert 'class="why">' in found.text and "title" in found.text.split('class="why">')[1][:200]
     assert bad.status_code == 400 and "Traceback" not in bad.text
+    assert 'role="alert"' in bad.text and 'value="since:yesterdayish"' in bad.text
 
 
 def test_every_page_sends_a_strict_policy_and_never_shows_the_token(served: Served) -> None:
@@ -248,6 +249,7 @@ def test_the_why_form_answers_with_the_cores_reasons(served: Served) -> None:
     assert "not in the library" in missing.text
     assert "channel paused" in paused.text
     assert bad_id.status_code == 400 and "is not an arXiv id" in bad_id.text
+    assert 'value="not-a-paper"' in bad_id.text  # the form keeps what was typed
     assert other.status_code == 404 and "secret" not in other.text
 
 
