@@ -53,6 +53,7 @@ from storage.embedding import (
 )
 from storage.feed_tokens import SqlFeedStore
 from storage.paper_repository import SqlPaperRepository
+from storage.paper_signals import SqlSignalHistory
 from storage.search_index import TantivyIndex, bring_up_to_date
 from storage.slack_repository import SqlSlackRepository
 from storage.thread_posts import SqlThreadPosts
@@ -283,6 +284,7 @@ def build_app(
         taste=taste,
         fetcher=ArxivPaperLookup(settings, library),
         feeds=feeds,
+        trends=SqlSignalHistory(library.engine),
         workspaces=SqlWorkspaceRules(library.engine),
     )
     status = RepositoryChannelStatus(channels, clock=now)

@@ -19,16 +19,19 @@ from bot.sources import ARXIV, HUGGING_FACE
 from storage.operator_counts import read_operator_counts
 
 
+def papers_without_vector(app: App, papers: int) -> int:
+    """Papers the semantic index cannot find yet: every paper when it is off (blocking)."""
+    semantic = app.library.semantic
+    return semantic.store.count_missing() if semantic is not None else papers
+
+
 def refresh_gauges(app: App) -> None:
     """Set library size, index lag, papers without a vector, paused channels and last good
     fetch per source."""
     counts = read_operator_counts(app.library.engine)
     LIBRARY_PAPERS.set(counts.papers)
     INDEX_LAG.set(max(0, counts.papers - app.library.index.size))
-    semantic = app.library.semantic
-    PAPERS_WITHOUT_VECTOR.set(
-        semantic.store.count_missing() if semantic is not None else counts.papers
-    )
+    PAPERS_WITHOUT_VECTOR.set(papers_without_vector(app, counts.papers))
     for platform in sorted(set(PLATFORMS) | set(counts.paused_channels)):
         PAUSED_CHANNELS.labels(platform).set(counts.paused_channels.get(platform, 0))
     for source, when in counts.last_fetch_ok.items():

@@ -20,6 +20,7 @@ from bot.sources.http import HttpOptions
 from bot.sources.ingest import IngestTargets
 from storage.arxiv_calendar_repository import SqlAnnouncementCalendar
 from storage.channel_repository import SqlChannelRepository
+from storage.paper_signals import SqlSignalHistory
 
 Progress = Callable[[int, int], None]  # (pages so far, papers so far)
 
@@ -60,11 +61,14 @@ def arxiv_fetches(
 
 
 def ingest_targets(library: Library, *, record_health: bool = True) -> IngestTargets:
-    """The library, its arXiv calendar and (for real fetches) the source-health record."""
+    """The library, its arXiv calendar and (for real fetches) the source-health record and
+    the upvote/star history that trending reads."""
     health = SqlChannelRepository(library.engine) if record_health else None
+    signals = SqlSignalHistory(library.engine) if record_health else None
     return IngestTargets(
         library=library,
         calendar=SqlAnnouncementCalendar(library.engine),
         health=health,
         vectors=library.semantic,
+        signals=signals,
     )

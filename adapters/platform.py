@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Protocol
+from typing import Protocol, Self
 
 from aiohttp import web
 
@@ -68,3 +68,28 @@ class ChatPlatform(Protocol):
     def runtime(self, handler: CommandHandler, status: ChannelStatus) -> PlatformRuntime:
         """The runtime ``serve`` runs: commands go to ``handler``, lost access to ``status``."""
         ...
+
+
+class StartStop:
+    """``async with`` for a runtime that has ``start`` and ``stop``: enter starts, leaving
+    stops, whatever ended the block. Written once here for every platform's runtime."""
+
+    async def start(self) -> None:
+        """Connect (a subclass says how)."""
+        raise NotImplementedError
+
+    async def stop(self) -> None:
+        """Disconnect and release what :meth:`start` opened (a subclass says how)."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()

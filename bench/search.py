@@ -2,6 +2,14 @@
 the raw engine on the same queries, and SQLite FTS5 ``bm25()`` for comparison.
 
     python bench/search.py --corpus PATH --docs N --queries FILE --json
+    python bench/search.py ... --vectors CACHE   # with search by meaning (hybrid)
+
+With ``--vectors`` every paper gets a stored vector before the search phase, and the search
+phase is the hybrid path (lexical ∪ nearest neighbours, fused). ``CACHE`` is a directory
+filled by ``bench/vector_cache.py`` with the real corpus's vectors in corpus order; paper
+``i`` gets cached vector ``i mod K`` — past 74,728 papers the corpus is replicated (a
+replica's text is the original's, so is its vector), and if the cache holds fewer than the
+real corpus (K < 74,728) the JSON says so in ``vectors_distinct``.
 
 Prints one JSON object. The search phase runs in a fresh process (what a replica looks like
 after a restart), so ``rss_mb`` is the resident memory of a process serving N papers;
@@ -104,6 +112,57 @@ def ingest(settings: Settings, corpus: Path, docs: int, batch: int) -> dict[str,
     }
 
 
+def load_vectors(settings: Settings, corpus: Path, cache: Path, docs: int) -> dict[str, object]:
+    """Store a vector for each of the ``docs`` papers from the cache (bulk insert): paper
+    ``i`` (corpus order, replicas included) gets the vector of its original line."""
+    from bench.vector_cache import cached_vectors
+    from storage.embedding import DIMENSIONS, MODEL_ID, paper_text, text_hash
+    from storage.vectors import SqlVectorStore
+
+    rows = cached_vectors(cache)
+    lines = sum(1 for _ in read_corpus(corpus, None))
+    started = time.perf_counter()
+    with open_library(settings) as library:
+        store = SqlVectorStore(library.engine, MODEL_ID, DIMENSIONS)
+        papers = read_corpus(corpus, docs)
+        position = 0
+        while chunk := list(islice(papers, 20_000)):
+            where = [((position + i) % lines) % len(rows) for i in range(len(chunk))]
+            hashes = [text_hash(paper_text(p)) for p in chunk]
+            store.insert_new([p.arxiv_id for p in chunk], hashes, rows[where])
+            position += len(chunk)
+        count = store.count()
+    return {
+        "vectors": count,
+        "vectors_distinct": min(len(rows), lines),
+        "vectors_store_s": round(time.perf_counter() - started, 1),
+    }
+
+
+def embedding_speed(corpus: Path, queries: list[str], threads: int) -> dict[str, float]:
+    """Papers embedded per second (256 real papers, batches of 32, as ingest does) and the
+    median time to embed one query, on a freshly loaded model."""
+    from storage.embedding import load_embedder, paper_text
+
+    embedder = load_embedder(threads=threads)
+    texts = [paper_text(p) for p in islice(read_corpus(corpus, None), 256)]
+    embedder.embed(texts[:8])  # warm up
+    started = time.perf_counter()
+    for i in range(0, len(texts), 32):
+        embedder.embed(texts[i : i + 32])
+    per_s = len(texts) / (time.perf_counter() - started)
+    samples = _timed_each([lambda q=q: embedder.embed_query(q) for q in queries])
+    return {
+        "embed_per_s": round(per_s, 1),
+        "query_embed_p50_ms": round(statistics.median(samples), 2),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
+def _timed_each(actions: list[Callable[[], object]]) -> list[float]:
+    return [_timed(action, 1)[0] for action in actions]
+
+
 def _timed(action: Callable[[], object], rounds: int) -> list[float]:
     samples = []
     for _ in range(rounds):
@@ -118,6 +177,13 @@ def search_phase(settings: Settings, queries: list[str], rounds: int) -> dict[st
     t0 = time.perf_counter()
     with open_library(settings) as library:
         open_s = time.perf_counter() - t0
+        vectors: dict[str, object] = {"semantic": library.semantic is not None}
+        if library.semantic is not None:  # load the matrix (and partition it) up front
+            t1 = time.perf_counter()
+            library.semantic.refresh()
+            library.semantic.nearest_to_text("warm up", limit=10)
+            vectors["vectors_in_memory"] = library.semantic.matrix.size
+            vectors["vectors_load_s"] = round(time.perf_counter() - t1, 1)
         parsed = [parse_query(q) for q in queries]
         searcher = library.index._index.searcher()  # the raw engine, for comparison
         engine_queries = [library.index.engine_query(q, NOW) for q in parsed]
@@ -142,6 +208,7 @@ def search_phase(settings: Settings, queries: list[str], rounds: int) -> dict[st
         }
     s, e = _percentiles(search_ms), _percentiles(engine_ms)
     return {
+        **vectors,
         "open_s": round(open_s, 2),
         "queries": len(queries),
         "rounds": rounds,
@@ -222,6 +289,8 @@ def main() -> None:
         "--skip-ingest", action="store_true", help="reuse --workdir as is (FTS5 table too)"
     )
     parser.add_argument("--no-fts5", action="store_true", help="skip the SQLite FTS5 baseline")
+    parser.add_argument("--vectors", type=Path, help="bench/vector_cache.py's cache: go hybrid")
+    parser.add_argument("--embed-threads", type=int, default=2, help="the model's CPU threads")
     parser.add_argument("--phase", choices=["all", "search"], default="all", help=argparse.SUPPRESS)
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="paperboy-bench-"))
@@ -230,6 +299,8 @@ def main() -> None:
         database_url=args.database_url or f"sqlite:///{workdir / 'paperboy.db'}",
         index_dir=workdir / "index",
         log_level="WARNING",
+        semantic=args.vectors is not None,
+        embed_threads=args.embed_threads,
     )
     queries = read_queries(args.queries)
     if args.phase == "search":
@@ -242,6 +313,10 @@ def main() -> None:
         result.update(ingest(settings, args.corpus, args.docs, args.batch))
     else:
         result["docs"] = args.docs
+    if args.vectors is not None and not args.skip_ingest:
+        result.update(load_vectors(settings, args.corpus, args.vectors, args.docs))
+    if args.vectors is not None:
+        result.update(embedding_speed(args.corpus, queries, args.embed_threads))
     result["index_mb"] = round(_dir_mb(workdir / "index"))
     command = [
         sys.executable,

@@ -69,7 +69,11 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
-    papers = read_corpus(args.corpus, None) if args.corpus else csfcube.read_papers(args.csfcube)
+    papers = (
+        read_corpus(args.corpus, None)
+        if args.corpus
+        else iter(csfcube.read_fold(args.csfcube).papers)
+    )
     print(fill(papers, args.cache, args.limit, args.threads))
 
 

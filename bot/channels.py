@@ -2,16 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 from bot.chat import ChannelRef
+from bot.digests.claims import DEFAULT_POLICY, ClaimPolicy
 from bot.digests.schedule import ScheduleSpec
 from bot.digests.status import DigestStatus
+from bot.errors import UserError
 
 EMPTY_MODES = ("explain", "quiet")
+
+
+class NoChannel(UserError):
+    """Something that needs a channel came from nowhere (a direct message, the app's home)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This needs a channel: run it in the channel whose digest it is about, "
+            "not in a direct message or the app's home."
+        )
+
+
+class AmbiguousChannel(UserError):
+    """A reference without its workspace (``slack:C2``) that names channels in several."""
+
+    def __init__(self, ref: ChannelRef, matches: Sequence[ChannelRef]) -> None:
+        self.matches = tuple(matches)
+        listed = ", ".join(
+            f"{match} ({match.display})" if match.name else str(match) for match in self.matches
+        )
+        super().__init__(
+            f"{ref} is in {len(self.matches)} workspaces: {listed}. Say which one.",
+            example=f"--channel {self.matches[0]}",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +63,51 @@ class ChannelSettings:
     empty_mode: str = "explain"
     paused_reason: str | None = None
     topics: tuple[Subscription, ...] = ()
+
+
+DEFAULTS = ChannelSettings(pk=0, ref=ChannelRef("console", "defaults"))  # the one definition
+
+
+class Keep(Enum):
+    """A setting a :class:`SettingsChange` leaves as it is (None means "no limit")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+SETTING_NAMES = ("max_papers", "min_upvotes", "window_days", "empty_mode")
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChange:
+    """New values for some of a channel's settings; the others are :data:`KEEP`."""
+
+    max_papers: int | Keep = KEEP
+    min_upvotes: int | Keep | None = KEEP
+    window_days: int | Keep | None = KEEP
+    empty_mode: str | Keep = KEEP
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, object]]) -> SettingsChange:
+        """The change the grammar read as ``(name, value)`` pairs (names from
+        :data:`SETTING_NAMES`; the grammar has checked the values)."""
+        values = dict(pairs)
+        unknown = set(values) - set(SETTING_NAMES)
+        if unknown:
+            raise ValueError(f"unknown settings {sorted(unknown)}")
+        return cls(**values)  # type: ignore[arg-type]  # names checked above, values by grammar
+
+    def changed(self) -> dict[str, object]:
+        """The settings this change sets, by name."""
+        return {name: v for name in SETTING_NAMES if (v := getattr(self, name)) is not KEEP}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProblem:
+    """A paper source that failed and has not recovered since."""
+
+    source: str
+    last_error_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +138,8 @@ class SeenElsewhere:
     at: datetime
 
 
-class ChannelRepository(Protocol):
-    """Channel settings, subscriptions, digests and deliveries (storage implements it)."""
+class ChannelStore(Protocol):
+    """Channels, their settings and the topics they follow."""
 
     def get_channel(self, ref: ChannelRef) -> ChannelSettings | None:
         """The channel, or None when nothing was ever stored for it."""
@@ -89,8 +161,8 @@ class ChannelRepository(Protocol):
         """Store a new schedule (and when it changed, so old slots are not caught up)."""
         ...
 
-    def update_settings(self, ref: ChannelRef, now: datetime, **changes: object) -> None:
-        """Change max_papers, min_upvotes, window_days or empty_mode."""
+    def update_settings(self, ref: ChannelRef, now: datetime, change: SettingsChange) -> None:
+        """Apply ``change`` (only the settings it names)."""
         ...
 
     def set_paused(self, ref: ChannelRef, reason: str | None, now: datetime) -> None:
@@ -101,9 +173,21 @@ class ChannelRepository(Protocol):
         """Pause every channel of a workspace; return how many."""
         ...
 
-    def scheduled_channels(self) -> list[ChannelSettings]:
-        """Channels with a schedule, not paused, following at least one topic."""
+    def scheduled_channels(self, due_by: datetime | None = None) -> list[ChannelSettings]:
+        """Channels with a schedule, not paused, following at least one topic (only those
+        whose next slot has come by ``due_by``, when given)."""
         ...
+
+    def set_next_due(
+        self, channel_pk: int, next_due_at: datetime | None, *, after_period: str | None = None
+    ) -> None:
+        """When the channel's next slot comes; with ``after_period``, only once that
+        period's digest is finished."""
+        ...
+
+
+class DigestStore(Protocol):
+    """Digests, their claims, and the deliveries that make "never twice" true."""
 
     def delivered_ids(self, channel_pk: int) -> set[str]:
         """Papers already posted to the channel."""
@@ -126,10 +210,11 @@ class ChannelRepository(Protocol):
         *,
         worker: str,
         now: datetime,
-        lease_seconds: float,
         scheduled_for: datetime | None,
+        policy: ClaimPolicy = DEFAULT_POLICY,
     ) -> Claim | None:
-        """Own the (channel, period) digest, or None when it is done or owned by a live worker."""
+        """Own the (channel, period) digest, or None when ``policy`` says to leave it (done,
+        owned by a live worker, backing off); a digest out of attempts becomes ``failed``."""
         ...
 
     def reserve_papers(
@@ -167,12 +252,25 @@ class ChannelRepository(Protocol):
         """Record an outcome without a post; ``release`` frees the papers it held."""
         ...
 
+
+class FeedbackStore(Protocol):
+    """Button presses on posted papers."""
+
     def record_feedback(
         self, ref: ChannelRef, paper_id: str, user_id: str, kind: str, now: datetime
     ) -> bool:
         """Store a button press once per (user, paper, kind); False if already stored."""
         ...
 
-    def source_problem(self, since: datetime, sources: Sequence[str]) -> str | None:
-        """A sentence naming one of ``sources`` that failed since ``since`` and is still down."""
+
+class SourceHealth(Protocol):
+    """The last fetch outcome of each paper source."""
+
+    def source_problem(self, since: datetime, sources: Sequence[str]) -> SourceProblem | None:
+        """One of ``sources`` that failed since ``since`` and is still down, if any."""
         ...
+
+
+class ChannelRepository(ChannelStore, DigestStore, FeedbackStore, SourceHealth, Protocol):
+    """All of a channel's storage, for the runner and the command service, which need each
+    part; a narrower caller asks for the one store it uses."""

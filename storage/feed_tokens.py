@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import delete, or_
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -13,10 +13,12 @@ from bot.channels import ChannelSettings
 from bot.papers import Paper
 from storage.channel_repository import _to_settings
 from storage.database import session_scope
-from storage.models import ChannelRow, DeliveryRow, PaperRow, SubscriptionRow
+from storage.models import ChannelRow, DeliveryRow, DigestRow, PaperRow, SubscriptionRow
 from storage.operator_history import aware
 from storage.operator_models import FeedTokenRow
 from storage.paper_repository import row_to_paper
+
+_IN_CHANNEL = ("posted", "empty")
 
 
 class SqlFeedStore:
@@ -72,7 +74,15 @@ class SqlFeedStore:
             rows = session.exec(
                 select(PaperRow, DeliveryRow.delivered_at)
                 .join(DeliveryRow, col(DeliveryRow.paper_id) == col(PaperRow.arxiv_id))
-                .where(DeliveryRow.channel_pk == channel_pk)
+                .join(DigestRow, col(DigestRow.id) == col(DeliveryRow.digest_pk), isouter=True)
+                .where(
+                    DeliveryRow.channel_pk == channel_pk,
+                    # reserved by a digest still on its way (or failed unconfirmed): not yet
+                    or_(
+                        col(DeliveryRow.digest_pk).is_(None),
+                        col(DigestRow.status).in_(_IN_CHANNEL),
+                    ),
+                )
                 .order_by(col(DeliveryRow.delivered_at).desc(), col(DeliveryRow.id).desc())
                 .limit(limit)
             ).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, func, text
 from sqlmodel import Field, SQLModel
 
 
@@ -61,13 +61,24 @@ class ChannelRow(SQLModel, table=True):
     paused_reason: str | None = Field(default=None, sa_column=Column(Text))
     paused_at: datetime | None = None
     created_at: datetime
+    # When the next slot comes (None: unknown, check it); indexed so an idle tick reads nothing.
+    next_due_at: datetime | None = Field(default=None, index=True)
 
 
 class SubscriptionRow(SQLModel, table=True):
     """One topic (a query in the query language) that a channel follows."""
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("channel_pk", "query"),)
+    __table_args__ = (
+        UniqueConstraint("channel_pk", "query"),
+        # Unique per channel ignoring case (migration 0007): "Scaling" and "scaling" are one.
+        Index(
+            "uq_subscriptions_channel_lower_query",
+            "channel_pk",
+            func.lower(text("query")),
+            unique=True,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     channel_pk: int = Field(foreign_key="channels.id", index=True, ondelete="CASCADE")

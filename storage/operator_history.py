@@ -55,6 +55,8 @@ class SqlOperatorHistory:
             delivered_at=aware(delivery.delivered_at),
             period_key=digest.period_key if digest else None,
             message_ref=digest.message_ref if digest else None,
+            status=str(digest.status) if digest else None,
+            note=digest.note if digest else None,
         )
 
     def delivered_among(self, channel_pk: int, paper_ids: Collection[str]) -> set[str]:

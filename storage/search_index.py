@@ -262,13 +262,17 @@ class TantivyIndex:
         plus a coverage bonus per soft word found (:func:`bot.ranking.blend.coverage`)."""
         occur = tantivy.Occur
         plan = match_plan(query)
-        searcher = self._index.searcher()
         clauses = [(occur.Must, self._word(choices, 0.0)) for choices in plan.required]
         for text in query.phrases:
             terms = self._stemmed.analyze(text)
             if terms:
                 clauses.append((occur.Must, self._any_field([terms], FIELD_WEIGHTS)))
-        if plan.soft:
+        if plan.soft and plan.soft_needed == len(plan.soft):
+            # Every word needed: a plain conjunction, which tantivy prunes well; the coverage
+            # bonus would be the same for every match, so it is left out.
+            clauses += [(occur.Must, self._word(c, 0.0)) for c in plan.soft]
+        elif plan.soft:
+            searcher = self._index.searcher()
             soft = [(occur.Should, self._word(c, self._bonus(searcher, c))) for c in plan.soft]
             needed = plan.soft_needed or None
             group = tantivy.Query.boolean_query(soft, minimum_number_should_match=needed)

@@ -87,6 +87,30 @@ class SqlVectorStore:
                     row.vector, row.embedded_at = vectors[i].tobytes(), now
                     session.add(row)
 
+    def insert_new(
+        self, ids: Sequence[str], hashes: Sequence[str], vectors: npt.NDArray[np.int8]
+    ) -> None:
+        """Insert vectors of papers known to have none (a bulk load): one multi-row INSERT
+        per chunk instead of a read-merge per row."""
+        now = datetime.now(UTC)
+        table = PaperVectorRow.__table__  # type: ignore[attr-defined]  # set by SQLModel
+        with self._engine.begin() as connection:
+            for start in range(0, len(ids), _BATCH * 10):
+                stop = min(len(ids), start + _BATCH * 10)
+                connection.execute(
+                    table.insert(),
+                    [
+                        {
+                            "paper_id": ids[i],
+                            "model": self.model,
+                            "text_hash": hashes[i],
+                            "vector": vectors[i].tobytes(),
+                            "embedded_at": now,
+                        }
+                        for i in range(start, stop)
+                    ],
+                )
+
     def hashes(self, ids: Iterable[str]) -> dict[str, str]:
         """The text fingerprint stored for each of these papers (this model's rows only)."""
         wanted = list(dict.fromkeys(ids))

@@ -73,6 +73,8 @@ class SemanticIndex:
         return self.refresh() if self._loaded else "not loaded yet"
 
     def _load(self, since: datetime | None) -> int:
+        if since is None:
+            self.matrix.reserve(self.store.count() + 1024)  # room for a few ingests more
         added = 0
         for part in self.store.read(since=since):
             self.matrix.upsert(part.ids, part.matrix)

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 PARTITION_FROM = 30_000
-_TRAIN_SAMPLE = 40_000
-_TRAIN_ROUNDS = 8
+_TRAIN_SAMPLE = 25_000
+_TRAIN_ROUNDS = 6
 _CHUNK = 65_536
 _QUANT = 127.0
 
@@ -66,6 +66,12 @@ class VectorMatrix:
 
     def __contains__(self, paper_id: object) -> bool:
         return paper_id in self._row
+
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` papers at once (a replica loading the whole table), so the
+        matrix is allocated once instead of doubled — and briefly held twice — on the way."""
+        with self._lock:
+            self._grow(rows, exact=True)
 
     def upsert(self, ids: Sequence[str], rows: I8) -> None:
         """Add these papers' vectors, or replace the ones already here."""
@@ -122,10 +128,12 @@ class VectorMatrix:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _grow(self, needed: int) -> None:
+    def _grow(self, needed: int, *, exact: bool = False) -> None:
         capacity = len(self._data)
         if needed <= capacity:
             return
+        if exact:
+            capacity = needed
         while capacity < needed:
             capacity *= 2
         data = np.zeros((capacity, self.dimensions), dtype=np.int8)

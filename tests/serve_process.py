@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from bot.channels import SettingsChange
 from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
 from bot.sources.hf.parse import parse_daily_papers_json
@@ -87,7 +88,7 @@ def seed_due_channels(
     yesterday = datetime.now(UTC) - timedelta(days=1)
     for ref in _refs(channels):
         repo.add_topic(ref, topics[ref_number(ref) % len(topics)], yesterday)
-        repo.update_settings(ref, yesterday, window_days=None, max_papers=3)
+        repo.update_settings(ref, yesterday, SettingsChange(window_days=None, max_papers=3))
     if schedule:
         make_due(engine, channels)
 

@@ -9,11 +9,10 @@ from typing import Annotated
 import typer
 
 from adapters.cli.support import _settings, run_guarded
-from adapters.composition import open_library
+from adapters.composition import open_app
 from bot.chat import ChannelRef
 from bot.errors import UserError
 from bot.operator.why import PAPER_EXAMPLE, WhyAnswer, explain_paper
-from storage.channel_repository import SqlChannelRepository
 from storage.operator_history import SqlOperatorHistory
 
 
@@ -39,16 +38,18 @@ def why(
         ref = ChannelRef.parse(channel)
         if not paper.strip():
             raise UserError("Say which paper.", example=PAPER_EXAMPLE)
-        with open_library(settings) as library:
-            found = SqlChannelRepository(library.engine).get_channel(ref)
+        with open_app(settings) as app:
+            found = app.channels.get_channel(ref)
             if found is None:
                 raise unknown_channel(ref)
+            # The digest's own ranker for this channel (shaped by its taste when it has one).
+            ranker = app.runner.ranker_for(found)
             return explain_paper(
                 found,
                 paper,
-                papers=library.papers,
-                history=SqlOperatorHistory(library.engine),
-                ranker=library.ranker,
+                papers=app.library.papers,
+                history=SqlOperatorHistory(app.library.engine),
+                ranker=ranker,
                 now=datetime.now(UTC),
             )
 

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from types import TracebackType
 
 import aiohttp
 import discord
@@ -23,6 +22,7 @@ from adapters.discord.client import PaperboyClient
 from adapters.discord.commands import PapersCommands
 from adapters.discord.posting import ChannelPacer, DiscordChatAdapter
 from adapters.discord.settings import REJECTED_FIX, UNREACHABLE_FIX, DiscordSettings
+from adapters.platform import StartStop
 from adapters.settings import load_settings
 from bot.chat import ChannelStatus, CommandHandler, SignalHandler
 from bot.errors import UserError
@@ -91,7 +91,7 @@ class DiscordPlatform:
         return DiscordRuntime(self.settings, self.client, self.adapter)
 
 
-class DiscordRuntime:
+class DiscordRuntime(StartStop):
     """One Discord platform: a REST login, optional command sync, optional gateway shards.
 
     An async context manager: entering starts, leaving stops.
@@ -148,18 +148,6 @@ class DiscordRuntime:
                 log.warning("the discord gateway did not close in %ss; abandoned", STOP_TIMEOUT)
             except Exception:  # already reported by _report_gateway_end
                 pass
-
-    async def __aenter__(self) -> DiscordRuntime:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
 
 async def close(client: discord.Client) -> None:

@@ -134,9 +134,14 @@ def register_listeners(
     """Attach every Paperboy listener to ``app`` (reactions when the core takes them).
     ``directory`` answers the core's questions about a caller (admin? in a user group?)
     with a short cache shared by every request."""
-    members = directory or SlackDirectory()
     if isinstance(handler, SignalHandler):
         register_reactions(app, handler)
+    _register_commands(app, handler, directory or SlackDirectory())
+    _register_lifecycle(app, status, installation_store)
+
+
+def _register_commands(app: AsyncApp, handler: CommandHandler, members: SlackDirectory) -> None:
+    """``/papers``, the feedback buttons and "Share in channel": into the core, and back."""
 
     @app.command(SLASH_COMMAND)
     async def on_papers(
@@ -195,6 +200,12 @@ def register_listeners(
         except Exception:
             log.exception("slack share failed", extra=channel.log_fields())
             await respond(text=SORRY, response_type="ephemeral", replace_original=False)
+
+
+def _register_lifecycle(
+    app: AsyncApp, status: ChannelStatus, installation_store: AsyncInstallationStore | None
+) -> None:
+    """Uninstalls and revoked tokens: forget the workspace's token, pause its channels."""
 
     async def lose_workspace(body: dict[str, Any], reason: str) -> None:
         team_id = str(body.get("team_id") or "")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Sequence
-from types import TracebackType
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -25,6 +24,7 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.platform import StartStop
 from adapters.slack.directory import DIRECTORY_SCOPES
 from adapters.slack.listeners import register_listeners
 from adapters.slack.poster import SlackChatAdapter
@@ -147,7 +147,7 @@ class SlackPlatform:
         return SlackRuntime(self.settings, app, self.adapter)
 
 
-class SlackRuntime:
+class SlackRuntime(StartStop):
     """The running Slack platform: routes for HTTP mode, the Socket Mode link.
 
     An async context manager: entering connects Socket Mode (HTTP mode has nothing to open),
@@ -226,18 +226,6 @@ class SlackRuntime:
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack_bolt
-
-    async def __aenter__(self) -> SlackRuntime:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
 
 def _refuse(request: web.Request, status: int, reason: str) -> web.Response:

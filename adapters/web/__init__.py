@@ -63,6 +63,8 @@ def operator_routes(app: App, token: str, *, clock: Clock | None = None) -> list
         web.get("/ui/channels", guarded(auth, pages.channels)),
         web.get(_CHANNEL, guarded(auth, pages.channel)),
         web.post(_CHANNEL + "/resume", guarded(auth, forms.resume)),
+        web.get("/ui/why", guarded(auth, forms.why)),
+        web.post("/ui/why", guarded(auth, forms.why)),
         web.get("/ui/search", guarded(auth, forms.search)),
         web.post("/ui/search", guarded(auth, forms.search)),
     ]

@@ -1,8 +1,9 @@
-"""The forms of ``/ui/``: search the library, and resume a paused channel.
+"""The forms of ``/ui/``: "why wasn't it delivered?", search, and resume a paused channel.
 
 Every form is a POST carrying the session's CSRF token (checked by the guard before these
-run). Search is the core's own ranker (the one commands and digests use), so a score and a
-why-line here are exactly what a channel would get.
+run). The answers are the core's own: :func:`bot.operator.why.explain_paper` (what ``paperboy
+why`` prints) and the ranker commands and digests use, so a score, a why-line or a reason
+here is exactly what a channel would get.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from aiohttp import web
 
 from adapters.composition import App, Clock
 from adapters.web.auth import AdminAuth, Session
-from adapters.web.pages import exact_channel
+from adapters.web.pages import every_channel, exact_channel
 from adapters.web.render import channel_url, render
+from bot.chat import ChannelRef
+from bot.errors import UserError
+from bot.operator.why import PAPER_EXAMPLE, WhyAnswer, explain_paper
 from bot.ranking.query import parse_query
+from storage.operator_history import SqlOperatorHistory
 
 log = logging.getLogger("paperboy.ui")
 SEARCH_LIMIT = 20
@@ -46,11 +51,51 @@ class Forms:
         text = await _field(request, "q")
         context: dict[str, Any] = {"q": text, "results": None}
         if request.method == "POST" and text:
-            query = parse_query(text)  # a UserError (bad syntax) becomes a 400 page
+            try:
+                query = parse_query(text)
+            except UserError as exc:  # shown above the form, which keeps the query
+                return self._render(
+                    session, "search.html", context | {"error": exc.friendly()}, 400
+                )
             context["results"] = await asyncio.to_thread(
                 self.app.library.ranker.search, query, limit=SEARCH_LIMIT, now=self.clock()
             )
         return self._render(session, "search.html", context)
+
+    async def why(self, request: web.Request, session: Session) -> web.Response:
+        """The why form; a POST answers, one reason per line, most specific first."""
+        channel_text = await _field(request, "channel")
+        paper = await _field(request, "paper")
+        channels = await asyncio.to_thread(
+            every_channel, SqlOperatorHistory(self.app.library.engine)
+        )
+        context: dict[str, Any] = {
+            "channels": [c.channel.ref for c in channels],
+            "chosen": channel_text,
+            "paper": paper,
+            "answer": None,
+        }
+        if request.method != "POST":
+            return self._render(session, "why.html", context)
+        try:
+            if not channel_text or not paper:
+                raise UserError("Pick a channel and give a paper id.", example=PAPER_EXAMPLE)
+            context["answer"] = await asyncio.to_thread(self._explain, channel_text, paper)
+        except UserError as exc:  # shown above the form, which keeps what was typed
+            return self._render(session, "why.html", context | {"error": exc.friendly()}, 400)
+        return self._render(session, "why.html", context)
+
+    def _explain(self, channel_text: str, paper: str) -> WhyAnswer:
+        ref = ChannelRef.parse(channel_text)
+        channel = exact_channel(self.app, ref.platform, ref.workspace_id or "-", ref.channel_id)
+        return explain_paper(
+            channel,
+            paper,
+            papers=self.app.library.papers,
+            history=SqlOperatorHistory(self.app.library.engine),
+            ranker=self.app.library.ranker,
+            now=self.clock(),
+        )
 
     async def resume(self, request: web.Request, session: Session) -> web.Response:
         """Resume the paused channel in the URL (exactly that workspace), then show it."""
@@ -67,5 +112,7 @@ class Forms:
             )
         raise web.HTTPSeeOther(channel_url(channel.ref) + "?resumed=1")
 
-    def _render(self, session: Session, template: str, context: dict[str, Any]) -> web.Response:
-        return render(template, context, csrf=self.auth.csrf_token(session))
+    def _render(
+        self, session: Session, template: str, context: dict[str, Any], status: int = 200
+    ) -> web.Response:
+        return render(template, context, status=status, csrf=self.auth.csrf_token(session))

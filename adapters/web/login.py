@@ -29,6 +29,7 @@ log = logging.getLogger("paperboy.ui")
 Handler = Callable[[web.Request, Session], Awaitable[web.StreamResponse]]
 Page = Callable[[web.Request], Awaitable[web.StreamResponse]]
 HOME = "/ui/"
+LOGIN = "/ui/login"
 COOKIE_PATH = "/ui"
 
 
@@ -40,7 +41,13 @@ def _https(request: web.Request) -> bool:
 
 def safe_next(raw: str | None) -> str:
     """Where to go after logging in: only a path of this page (never another site)."""
-    if raw and raw.startswith(HOME) and not raw.startswith("//") and "\\" not in raw:
+    if (
+        raw
+        and raw.startswith(HOME)
+        and raw.isprintable()  # no CR/LF into the Location header
+        and "\\" not in raw
+        and not raw.startswith(LOGIN)
+    ):
         return raw
     return HOME
 

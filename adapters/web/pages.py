@@ -15,56 +15,75 @@ from typing import Any
 from aiohttp import web
 
 from adapters.composition import App, Clock
+from adapters.gauges import papers_without_vector
 from adapters.web.auth import AdminAuth, Session
-from adapters.web.chart import per_week, weekly_chart
+from adapters.web.chart import WeeklyChart, per_week, weekly_chart
 from adapters.web.render import render
 from bot.channels import ChannelSettings
 from bot.chat import PLATFORMS, ChannelRef
 from bot.commands.listing import plain_reason
 from bot.errors import UserError
+from bot.operator.ports import ChannelOverview
+from bot.operator.views import next_digest
+from bot.taste.ports import PaperVotes
 from storage.operator_counts import read_operator_counts
+from storage.operator_history import SqlOperatorHistory
 from storage.operator_pages import (
-    ChannelSummary,
     activity_since,
-    channel_summaries,
     delivery_page,
-    recent_digests,
     source_health,
-    vote_tallies,
     weeks_before,
 )
+from storage.vote_store import SqlVoteStore
 
 PER_PAGE = 50
+DIGESTS_PER_PAGE = 20
 CHART_WEEKS = 12
+VOTED_PAPERS = 10
 PAUSE_FIX = (
     "Give the bot its access back (invite it to the channel, add it back to the server or "
     "workspace, or restore its permission to post), then resume the channel here or run "
     "/papers resume in it."
 )
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
-_SORTS: dict[str, Callable[[ChannelSummary], Any]] = {
-    "channel": lambda c: (c.ref.name or c.ref.channel_id).lower(),
-    "platform": lambda c: (c.ref.platform, c.ref.workspace_id),
-    "topics": lambda c: c.topics,
-    "schedule": lambda c: (c.schedule, c.schedule_time),
-    "last": lambda c: c.last_at or datetime.min.replace(tzinfo=UTC),
+_SORTS: dict[str, Callable[[ChannelOverview], Any]] = {
+    "channel": lambda c: (c.channel.ref.name or c.channel.ref.channel_id).lower(),
+    "platform": lambda c: (c.channel.ref.platform, c.channel.ref.workspace_id),
+    "topics": lambda c: len(c.channel.topics),
+    "schedule": lambda c: c.channel.schedule.describe(),
+    "last": lambda c: c.last.at if c.last else _NEVER,
     "delivered": lambda c: c.delivered,
-    "paused": lambda c: c.paused_reason is not None,
+    "paused": lambda c: c.channel.paused_reason is not None,
 }
 SORT_KEYS = tuple(_SORTS)
 
 
-def sort_channels(rows: list[ChannelSummary], key: str, descending: bool) -> list[ChannelSummary]:
+def sort_channels(rows: list[ChannelOverview], key: str, descending: bool) -> list[ChannelOverview]:
     """The channels ordered by a column (an unknown column sorts by channel name)."""
     return sorted(rows, key=_SORTS.get(key, _SORTS["channel"]), reverse=descending)
 
 
-def page_number(raw: str | None) -> int:
-    """The 1-based page asked for; a :class:`UserError` for anything but a whole number ≥ 1."""
+def every_channel(
+    history: SqlOperatorHistory, *, paused_only: bool = False
+) -> list[ChannelOverview]:
+    """All channels, read page by page (the CLI's own query)."""
+    found: list[ChannelOverview] = []
+    after: int | None = None
+    while True:
+        page = history.channel_page(paused_only=paused_only, limit=500, after=after)
+        found.extend(page.channels)
+        if page.after is None:
+            return found
+        after = page.after
+
+
+def whole_number(raw: str | None, name: str) -> int | None:
+    """A page parameter: None when absent, a :class:`UserError` unless a whole number ≥ 1."""
     if raw is None or raw == "":
-        return 1
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
-        raise UserError(f"'{raw[:20]}' is not a page number.", example="?page=2")
+        return None
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 12:
+        raise UserError(f"'{raw[:20]}' is not a page number.", example=f"?{name}=2")
     return int(raw)
 
 
@@ -91,35 +110,42 @@ class Pages:
     auth: AdminAuth
     clock: Clock
 
+    @property
+    def history(self) -> SqlOperatorHistory:
+        """Channels and digests, read as ``paperboy channels|deliveries`` reads them."""
+        return SqlOperatorHistory(self.app.library.engine)
+
     async def overview(self, request: web.Request, session: Session) -> web.Response:
         """Library size, sources' health, index lag, vectors, paused channels with the fix."""
-        counts, sources, paused = await asyncio.to_thread(self._overview_data)
+        engine = self.app.library.engine
+        counts = await asyncio.to_thread(read_operator_counts, engine)
+        missing = await asyncio.to_thread(papers_without_vector, self.app, counts.papers)
+        sources = await asyncio.to_thread(source_health, engine)
+        paused = await asyncio.to_thread(every_channel, self.history, paused_only=True)
         context = {
             "papers": counts.papers,
             "index_size": self.app.library.index.size,
-            "missing_vectors": None,
+            "missing_vectors": missing,
+            "semantic_problem": None
+            if self.app.library.semantic is not None
+            else (self.app.library.semantic_problem or "not set up"),
             "sources": sources,
             "paused": paused,
-            "paused_by_platform": counts.paused_channels,
             "pause_fix": PAUSE_FIX,
             "plain_reason": plain_reason,
-            "now": self.clock(),
         }
         return self._render(session, "overview.html", context)
-
-    def _overview_data(self) -> tuple[Any, Any, list[ChannelSummary]]:
-        engine = self.app.library.engine
-        paused = channel_summaries(engine, paused_only=True)
-        return read_operator_counts(engine), source_health(engine), paused
 
     async def channels(self, request: web.Request, session: Session) -> web.Response:
         """Every channel in a table sorted by the column asked for (``?sort=&dir=``)."""
         key = request.query.get("sort", "channel")
         key = key if key in _SORTS else "channel"
         descending = request.query.get("dir") == "desc"
-        rows = await asyncio.to_thread(channel_summaries, self.app.library.engine)
+        rows = await asyncio.to_thread(every_channel, self.history)
+        now = self.clock()
         context = {
             "channels": sort_channels(rows, key, descending),
+            "next_digest": {c.channel.pk: next_digest(c.channel, now) for c in rows},
             "sort": key,
             "descending": descending,
             "sort_keys": SORT_KEYS,
@@ -127,16 +153,20 @@ class Pages:
         return self._render(session, "channels.html", context)
 
     async def channel(self, request: web.Request, session: Session) -> web.Response:
-        """One channel: settings, topics, recent digests, votes, chart, delivery history."""
-        page = page_number(request.query.get("page"))
+        """One channel: settings, topics, digests, votes, chart, papers delivered."""
+        page = whole_number(request.query.get("page"), "page") or 1
+        before = whole_number(request.query.get("before"), "before")
         info = request.match_info
         context = await asyncio.to_thread(
-            self._channel_data, info["platform"], info["workspace"], info["channel"], page
+            self._channel_data, info["platform"], info["workspace"], info["channel"], page, before
+        )
+        context["resumed"] = (
+            request.query.get("resumed") == "1" and not context["channel"].paused_reason
         )
         return self._render(session, "channel.html", context)
 
     def _channel_data(
-        self, platform: str, workspace: str, channel_id: str, page: int
+        self, platform: str, workspace: str, channel_id: str, page: int, before: int | None
     ) -> dict[str, Any]:
         channel = exact_channel(self.app, platform, workspace, channel_id)
         engine = self.app.library.engine
@@ -144,19 +174,13 @@ class Pages:
             engine, channel.pk, offset=(page - 1) * PER_PAGE, limit=PER_PAGE
         )
         now = self.clock()
-        since = weeks_before(now, CHART_WEEKS)
-        delivered_at, voted_at = activity_since(engine, channel.pk, since)
-        chart = weekly_chart(
-            since.date(),
-            per_week(delivered_at, since.date(), CHART_WEEKS),
-            per_week(voted_at, since.date(), CHART_WEEKS),
-        )
         return {
             "channel": channel,
             "schedule": channel.schedule.describe(),
-            "digests": recent_digests(engine, channel.pk),
-            "votes": vote_tallies(engine, channel.pk),
-            "chart": chart,
+            "next_digest": next_digest(channel, now),
+            "digests": self.history.digest_page(channel.pk, limit=DIGESTS_PER_PAGE, before=before),
+            "votes": self._votes(channel.pk),
+            "chart": self._chart(channel.pk, now),
             "deliveries": deliveries,
             "total": total,
             "page": page,
@@ -164,6 +188,25 @@ class Pages:
             "pause_fix": PAUSE_FIX,
             "plain_reason": plain_reason,
         }
+
+    def _votes(self, channel_pk: int) -> list[tuple[PaperVotes, str]]:
+        """The most liked papers of the channel (each person once), with their titles."""
+        votes = SqlVoteStore(self.app.library.engine).paper_votes(channel_pk)
+        best = sorted(votes, key=lambda v: (-v.up, v.down, v.paper_id))[:VOTED_PAPERS]
+        titles = {
+            p.arxiv_id: p.title
+            for p in self.app.library.papers.get_papers([v.paper_id for v in best])
+        }
+        return [(v, titles.get(v.paper_id, "")) for v in best]
+
+    def _chart(self, channel_pk: int, now: datetime) -> WeeklyChart:
+        since = weeks_before(now, CHART_WEEKS)
+        delivered_at, voted_at = activity_since(self.app.library.engine, channel_pk, since)
+        return weekly_chart(
+            since.date(),
+            per_week(delivered_at, since.date(), CHART_WEEKS),
+            per_week(voted_at, since.date(), CHART_WEEKS),
+        )
 
     def _render(self, session: Session, template: str, context: dict[str, Any]) -> web.Response:
         return render(template, context, csrf=self.auth.csrf_token(session))

@@ -33,6 +33,8 @@ def _when(value: datetime | None) -> str:
     """``2026-11-29 14:05 UTC``, or an em dash for never."""
     if value is None:
         return "—"
+    if value.tzinfo is None:  # SQLite hands stored UTC times back naive
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 

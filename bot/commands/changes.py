@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.channels import ChannelRepository, ChannelSettings
+from bot.channels import ChannelRepository, ChannelSettings, SettingsChange
 from bot.chat import Caller, ChannelRef, Dialect, Reply
 from bot.commands import grammar
 from bot.commands.listing import channel_label, settings_line
@@ -164,7 +164,7 @@ def _read_abbreviation(words: list[str]) -> tuple[list[str], FixedZone | None]:
 
 
 def _settings(change: _Change, command: grammar.Settings) -> Reply:
-    change.channels.update_settings(change.ref, change.now, **dict(command.changes))
+    change.channels.update_settings(change.ref, change.now, SettingsChange.of(command.changes))
     updated = settings_line(change.channels.ensure_channel(change.ref, change.now))
     return Reply(
         text=f"Settings for {change.where}: {updated}.",

@@ -18,6 +18,7 @@ from bot.commands.chat_markup import plain_words
 from bot.commands.managers import ManagerRule
 from bot.digests.schedule import parse_schedule
 from bot.errors import UserError
+from bot.operator.trending import TrendingRequest, parse_trending
 from bot.ranking.query import Query, parse_query
 from bot.text import clean_text
 
@@ -98,6 +99,14 @@ class Resume:
 
 
 @dataclass(frozen=True, slots=True)
+class Trending:
+    """``trending [24h|7d] [query]``: the window and what narrows it."""
+
+    verb: ClassVar[str] = "trending"
+    request: TrendingRequest
+
+
+@dataclass(frozen=True, slots=True)
 class Feed:
     """A private feed link for the caller; ``reset`` revokes every link of the channel."""
 
@@ -122,6 +131,7 @@ Command = (
     | Forget
     | SetManagers
     | Resume
+    | Trending
     | Feed
     | Help
 )
@@ -341,6 +351,7 @@ _PARSERS: dict[str, Callable[[str], Command]] = {
     "forget": lambda _: Forget(),
     "resume": lambda _: Resume(),
     "feed": _feed,
+    "trending": lambda rest: Trending(parse_trending(rest)),
     "help": lambda _: Help(),
 }
 if set(_PARSERS) != set(VERBS):  # the table and the grammar must name the same verbs

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from bot.channels import ChannelRepository, ChannelSettings
+from bot.channels import ChannelRepository, ChannelSettings, NoChannel
 from bot.chat import Caller, ChannelRef, Dialect, FeedbackKind, Reply
 from bot.commands import grammar, table
 from bot.commands.changes import apply_change
@@ -28,12 +28,14 @@ from bot.commands.listing import (
 from bot.commands.managers import WorkspaceRules
 from bot.commands.permissions import ManagerGate
 from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
+from bot.commands.trending import trending_reply
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
 from bot.digests.status import DeliveryOutcome
 from bot.errors import UserError
 from bot.metrics import COMMAND_LATENCY
 from bot.operator.feeds import FeedLinks
+from bot.operator.trending import SignalHistory
 from bot.papers import Paper
 from bot.ports import MatchCounter, PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
@@ -102,12 +104,14 @@ class CommandService:
         taste: TasteService | None = None,
         feeds: FeedLinks | None = None,
         fetcher: PaperFetcher | None = None,
+        trends: SignalHistory | None = None,
     ) -> None:
         self._gate = ManagerGate(workspaces)
         self._fetcher = fetcher  # fetches a pasted paper the library lacks (None: never)
         self._channels = channels
         self._taste = taste
         self._feeds = feeds
+        self._trends = trends
         self._papers = papers
         self._ranker = ranker
         self._runner = runner
@@ -137,6 +141,8 @@ class CommandService:
         self, channel: ChannelRef, paper_id: str, kind: FeedbackKind, caller: Caller
     ) -> Reply:
         """Store a 👍/👎/more press; "more like this" answers with similar papers."""
+        if not channel.channel_id:  # a button outside any channel: nothing to store it under
+            return error_reply(NoChannel().message)
         try:
             now = self._clock()
             await asyncio.to_thread(self._channels.ensure_channel, channel, now)
@@ -255,6 +261,11 @@ class CommandService:
                 return _with_notice(Reply(text=text), notice)
             case grammar.DigestNow(preview=preview):
                 return await self._digest(ref, channel, preview, now, dialect)
+            case grammar.Trending(request=request):
+                reply = await trending_reply(
+                    self._trends, self._papers, request, dialect=dialect, now=now
+                )
+                return _with_notice(reply, notice)
             case grammar.Feed(reset=reset):
                 reply = await feed_reply(
                     self._feeds, self._channels, ref, reset=reset, caller=caller, now=now

@@ -166,6 +166,13 @@ VERBS: tuple[Verb, ...] = (
         needs_posting=True,
     ),
     Verb(
+        "trending",
+        summary="Papers gaining upvotes and GitHub stars fastest (only you see them)",
+        help="papers gaining upvotes and GitHub stars fastest (only you see them)",
+        examples=(Example(""), Example("7d agents"), Example("24h")),
+        argument=Argument("query", "24h or 7d, then words to narrow it", required=False),
+    ),
+    Verb(
         "feed",
         summary="A private Atom feed link of the papers posted here (only you see it)",
         help="a private feed link of the papers posted here (only you see it)",

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.channels import ChannelRepository, ChannelSettings
-from bot.digests.build import Digest, Topic, build_digest
+from bot.digests.build import CANDIDATES_PER_TOPIC, Digest, EmptyKind, Topic, build_digest
 from bot.ports import Ranker
 from bot.ranking.query import Since, parse_query
 from bot.sources.arxiv.calendar import AnnouncementCalendar, AnnouncementStatus
@@ -68,7 +68,7 @@ def build_channel_digest(
             for item in digest.items
         )
         return replace(digest, items=items)
-    reason = explain_empty(channel, repository, digest, now=now, calendar=calendar)
+    reason = explain_empty(channel, repository, digest, ranker, now=now, calendar=calendar)
     return replace(digest, empty_reason=reason)
 
 
@@ -76,30 +76,70 @@ def explain_empty(
     channel: ChannelSettings,
     repository: ChannelRepository,
     digest: Digest,
+    ranker: Ranker,
     *,
     now: datetime,
     calendar: AnnouncementCalendar | None = None,
 ) -> str:
-    """Why there is nothing: a source is down, no announcements (weekend, holiday), or the
-    ranking's own reason (nothing above the threshold, everything already posted)."""
+    """Why there is nothing, the most specific reason first: everything was already posted,
+    the window leaves out the papers that match, nothing matches at all, the threshold — then
+    what surrounds it (a source is down, no announcement today, the weekend)."""
+    reason = digest.empty_reason or "Nothing new for these topics."
+    window = channel.window_days
+    if digest.empty_kind is EmptyKind.NO_TOPICS:
+        return reason
+    if digest.empty_kind is EmptyKind.ALREADY_POSTED and window is not None:
+        reason = f"Every paper from the last {window} days that matches has been posted here."
+    elif digest.empty_kind is EmptyKind.NO_MATCH and window is not None:
+        newest = _newest_match(channel, ranker, now)
+        if newest is not None:
+            reason = (
+                f"No paper matching these topics is from the last {window} days "
+                f"(the newest is from {newest:%d %b %Y}); "
+                "`/papers settings window all` looks further back."
+            )
+    return " ".join([reason, *_circumstances(channel, repository, now, calendar)])
+
+
+def _newest_match(channel: ChannelSettings, ranker: Ranker, now: datetime) -> date | None:
+    """The date of the newest paper matching any topic with no window (None: no match)."""
+    newest: date | None = None
+    for sub in channel.topics:
+        query = parse_query(sub.text)
+        for hit in ranker.search(query, limit=CANDIDATES_PER_TOPIC, now=now):
+            paper = hit.paper
+            day = paper.featured_on or (paper.published_at.date() if paper.published_at else None)
+            if day is not None and (newest is None or day > newest):
+                newest = day
+    return newest
+
+
+def _circumstances(
+    channel: ChannelSettings,
+    repository: ChannelRepository,
+    now: datetime,
+    calendar: AnnouncementCalendar | None,
+) -> list[str]:
+    """What else is true today that a reader would want with an empty digest."""
     categories = {c for t in channel.topics for c in parse_query(t.text).categories}
     sources = [SOURCE_NAME_HF, SOURCE_NAME_ARXIV] if categories else [SOURCE_NAME_HF]
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     problem = repository.source_problem(midnight, sources)
     if problem:
-        return f"{problem} Digests will catch up once it is back."
+        return [
+            f"{problem.source} could not be reached (last tried "
+            f"{problem.last_error_at:%a %H:%M} UTC). Digests will catch up once it is back."
+        ]
     local = now.astimezone(ZoneInfo(channel.schedule.timezone))
     quiet = _quiet_categories(channel, calendar, local.date())
     if quiet:
-        return (
+        return [
             f"No arXiv announcement for {', '.join(quiet)} on {local:%a %d %b} "
             "(arXiv does not announce at weekends and on holidays)."
-        )
+        ]
     if local.weekday() >= 5:
-        return WEEKEND_REASON
-    if channel.window_days is not None and digest.empty_reason:
-        return f"{digest.empty_reason} (looking at the last {channel.window_days} days)"
-    return digest.empty_reason or "Nothing new for these topics."
+        return [WEEKEND_REASON]
+    return []
 
 
 def _quiet_categories(

@@ -33,11 +33,13 @@ from bot.channels import ChannelRepository, ChannelSettings, Claim
 from bot.chat import (
     ChannelUnavailable,
     ChatAdapter,
+    PostError,
     TransientPostError,
     WorkspaceUnavailable,
 )
 from bot.digests.build import Digest
 from bot.digests.channel import build_channel_digest
+from bot.digests.claims import DEFAULT_LEASE_SECONDS, ClaimPolicy
 from bot.digests.schedule import Slot
 from bot.digests.status import DeliveryOutcome, DigestStatus
 from bot.metrics import DELIVERY_LATENCY, DIGESTS
@@ -49,7 +51,6 @@ log = logging.getLogger(__name__)
 # A channel's own ranking (its taste, :mod:`bot.taste`) around the shared ranker; blocking.
 RankerShaper = Callable[[ChannelSettings, Ranker], Ranker]
 
-DEFAULT_LEASE_SECONDS = 600.0
 BEING_POSTED = "A digest is being posted here right now; its papers are not repeated."
 
 
@@ -79,6 +80,7 @@ class DigestRunner:
         *,
         worker: str,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        policy: ClaimPolicy | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         calendar: AnnouncementCalendar | None = None,
         shape: RankerShaper | None = None,
@@ -89,21 +91,31 @@ class DigestRunner:
         self._ranker = ranker
         self._adapters = adapters
         self._worker = worker
-        self._lease = lease_seconds
+        self._policy = policy or ClaimPolicy(lease_seconds=lease_seconds)
         self._clock = clock
 
-    def ranker_for(self, channel: ChannelSettings) -> Ranker:
-        """The ranker for ``channel``'s digests: shaped by its taste when one is set up
-        (blocking: call it in a worker thread)."""
-        return self._shape(channel, self._ranker) if self._shape else self._ranker
+    @property
+    def ranker(self) -> Ranker:
+        """The shared ranker every channel's digest starts from."""
+        return self._ranker
+
+    def ranker_for(self, channel: ChannelSettings, base: Ranker | None = None) -> Ranker:
+        """The ranker for ``channel``'s digests: ``base`` (the scheduler pass's shared one,
+        else ours) shaped by the channel's taste when one is set up (blocking: call it in a
+        worker thread)."""
+        ranker = base or self._ranker
+        return self._shape(channel, ranker) if self._shape else ranker
 
     def adapter_for(self, platform: str) -> ChatAdapter | None:
         """The adapter that posts to ``platform``, if that platform is enabled here."""
         return self._adapters.get(platform)
 
-    async def run_scheduled(self, channel: ChannelSettings, slot: Slot) -> Outcome:
-        """Post the digest of ``slot`` unless it is done or another worker owns it."""
-        return await self._claim_and_deliver(channel, slot.period_key, slot.due_at)
+    async def run_scheduled(
+        self, channel: ChannelSettings, slot: Slot, ranker: Ranker | None = None
+    ) -> Outcome:
+        """Post the digest of ``slot`` unless it is done or another worker owns it;
+        ``ranker`` is the pass's shared one (:class:`bot.digests.pass_cache.PassRanker`)."""
+        return await self._claim_and_deliver(channel, slot.period_key, slot.due_at, ranker)
 
     async def post_now(self, channel: ChannelSettings) -> Outcome:
         """Post the channel's digest now (``/papers digest``), recorded like a scheduled one."""
@@ -111,7 +123,11 @@ class DigestRunner:
         return await self._claim_and_deliver(channel, f"manual:{now:%Y-%m-%dT%H:%M:%S.%f}", None)
 
     async def _claim_and_deliver(
-        self, channel: ChannelSettings, period_key: str, scheduled_for: datetime | None
+        self,
+        channel: ChannelSettings,
+        period_key: str,
+        scheduled_for: datetime | None,
+        ranker: Ranker | None = None,
     ) -> Outcome:
         if self.adapter_for(channel.ref.platform) is None:
             return Outcome(
@@ -123,37 +139,28 @@ class DigestRunner:
             period_key,
             worker=self._worker,
             now=self._clock(),
-            lease_seconds=self._lease,
             scheduled_for=scheduled_for,
+            policy=self._policy,
         )
         if claim is None:
             return Outcome(DeliveryOutcome.BUSY)
-        return await self._deliver(channel, claim, scheduled_for)
+        return await self._deliver(channel, claim, scheduled_for, ranker)
 
     async def _deliver(
-        self, channel: ChannelSettings, claim: Claim, scheduled_for: datetime | None
+        self,
+        channel: ChannelSettings,
+        claim: Claim,
+        scheduled_for: datetime | None,
+        base: Ranker | None,
     ) -> Outcome:
         adapter = self._adapters[channel.ref.platform]
         key = delivery_key(channel, claim.period_key)
         platform = channel.ref.platform
-        if claim.recovering and claim.planned_ids:
-            found = await adapter.find_posted(channel.ref, key)
-            if found is not None:
-                await asyncio.to_thread(
-                    self._repo.mark_posted,
-                    claim.digest_pk,
-                    channel.pk,
-                    list(claim.planned_ids),
-                    found,
-                    self._clock(),
-                )
-                log.info("recovered digest %s already posted before a crash", key)
-                DIGESTS.labels(platform, DeliveryOutcome.POSTED).inc()
-                return Outcome(
-                    DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered"
-                )
+        recovered = await self._recover(channel, claim, adapter, key)
+        if recovered is not None:
+            return recovered
         now = self._clock()
-        ranker = await asyncio.to_thread(self.ranker_for, channel)
+        ranker = await asyncio.to_thread(self.ranker_for, channel, base)
         digest = await asyncio.to_thread(
             build_channel_digest,
             channel,
@@ -176,42 +183,24 @@ class DigestRunner:
             )
             DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
             return Outcome(DeliveryOutcome.SKIPPED, note=digest.empty_reason, digest=digest)
-        held = await asyncio.to_thread(
-            self._repo.reserve_papers, claim.digest_pk, channel.pk, self._worker, ids, now
-        )
-        if held is None:
-            return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
-        if ids and not held:  # another digest took every one of them a moment ago
-            await asyncio.to_thread(
-                self._repo.mark_finished, claim.digest_pk, DigestStatus.SKIPPED, BEING_POSTED, now
-            )
-            DIGESTS.labels(platform, DeliveryOutcome.SKIPPED).inc()
-            return Outcome(DeliveryOutcome.SKIPPED, note=BEING_POSTED)
-        if len(held) < len(ids):
-            digest = replace(
-                digest, items=tuple(i for i in digest.items if i.ranked.paper.arxiv_id in held)
-            )
-            ids = held
+        held = await self._hold(channel, claim, digest, now)
+        if isinstance(held, Outcome):
+            return held
+        digest, ids = held
         try:
             message_ref = await adapter.post_digest(channel.ref, digest, delivery_key=key)
-        except ChannelUnavailable as exc:
-            return await self._give_up(
-                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=True
+        except PostError as exc:
+            return await self._refused(channel, claim, exc)
+        except Exception:  # a bug or an error nobody classified: the digest still ends
+            log.exception(
+                "digest for %s failed with an unexpected error",
+                channel.ref,
+                extra={"platform": platform, "channel_id": channel.ref.channel_id},
             )
-        except WorkspaceUnavailable as exc:
-            await asyncio.to_thread(
-                self._repo.pause_workspace,
-                channel.ref.platform,
-                channel.ref.workspace_id,
-                exc.reason,
-                self._clock(),
-            )
+            # Whether the post reached the channel is unknown: keep its papers reserved
+            # rather than risk posting them twice.
             return await self._give_up(
-                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=False
-            )
-        except TransientPostError as exc:
-            return await self._give_up(
-                channel, claim, DeliveryOutcome.RETRY, exc.reason, pause=False
+                channel, claim, DeliveryOutcome.FAILED, "unexpected error", release=False
             )
         posted_at = self._clock()
         await asyncio.to_thread(
@@ -225,6 +214,70 @@ class DigestRunner:
             )
         return Outcome(outcome, papers=len(ids), note=digest.empty_reason, digest=digest)
 
+    async def _recover(
+        self, channel: ChannelSettings, claim: Claim, adapter: ChatAdapter, key: str
+    ) -> Outcome | None:
+        """A claim taken over from a worker that died while posting: if the platform has the
+        post, record it instead of posting again (None: nothing to recover)."""
+        if not (claim.recovering and claim.planned_ids):
+            return None
+        found = await adapter.find_posted(channel.ref, key)
+        if found is None:
+            return None
+        await asyncio.to_thread(
+            self._repo.mark_posted,
+            claim.digest_pk,
+            channel.pk,
+            list(claim.planned_ids),
+            found,
+            self._clock(),
+        )
+        log.info("recovered digest %s already posted before a crash", key)
+        DIGESTS.labels(channel.ref.platform, DeliveryOutcome.POSTED).inc()
+        return Outcome(DeliveryOutcome.POSTED, papers=len(claim.planned_ids), note="recovered")
+
+    async def _hold(
+        self, channel: ChannelSettings, claim: Claim, digest: Digest, now: datetime
+    ) -> tuple[Digest, list[str]] | Outcome:
+        """Reserve the digest's papers in the channel; the digest cut to what it holds, or
+        the outcome when the claim was lost or another digest holds every paper."""
+        ids = [item.ranked.paper.arxiv_id for item in digest.items]
+        held = await asyncio.to_thread(
+            self._repo.reserve_papers, claim.digest_pk, channel.pk, self._worker, ids, now
+        )
+        if held is None:
+            return Outcome(DeliveryOutcome.BUSY, note="claim lost to another worker")
+        if ids and not held:  # another digest took every one of them a moment ago
+            await asyncio.to_thread(
+                self._repo.mark_finished, claim.digest_pk, DigestStatus.SKIPPED, BEING_POSTED, now
+            )
+            DIGESTS.labels(channel.ref.platform, DeliveryOutcome.SKIPPED).inc()
+            return Outcome(DeliveryOutcome.SKIPPED, note=BEING_POSTED)
+        if len(held) < len(ids):
+            kept = tuple(i for i in digest.items if i.ranked.paper.arxiv_id in held)
+            digest = replace(digest, items=kept)
+        return digest, held
+
+    async def _refused(self, channel: ChannelSettings, claim: Claim, exc: PostError) -> Outcome:
+        """The platform answered with an error, so nothing was posted: pause the channel
+        (or workspace) it lost, try a transient failure again later, and fail the rest."""
+        if isinstance(exc, ChannelUnavailable):
+            return await self._give_up(
+                channel, claim, DeliveryOutcome.PAUSED, exc.reason, pause=True
+            )
+        if isinstance(exc, WorkspaceUnavailable):
+            await asyncio.to_thread(
+                self._repo.pause_workspace,
+                channel.ref.platform,
+                channel.ref.workspace_id,
+                exc.reason,
+                self._clock(),
+            )
+            return await self._give_up(channel, claim, DeliveryOutcome.PAUSED, exc.reason)
+        if isinstance(exc, TransientPostError):
+            return await self._give_up(channel, claim, DeliveryOutcome.RETRY, exc.reason)
+        return await self._give_up(channel, claim, DeliveryOutcome.FAILED, exc.reason)
+
     async def _give_up(
         self,
         channel: ChannelSettings,
@@ -232,7 +285,8 @@ class DigestRunner:
         status: DeliveryOutcome,
         reason: str,
         *,
-        pause: bool,
+        pause: bool = False,
+        release: bool = True,
     ) -> Outcome:
         now = self._clock()
         if pause:
@@ -250,6 +304,7 @@ class DigestRunner:
             DigestStatus.RETRY if status is DeliveryOutcome.RETRY else DigestStatus.FAILED,
             reason,
             now,
+            release=release,
         )
         DIGESTS.labels(channel.ref.platform, DeliveryOutcome.FAILED).inc()
         return Outcome(status, note=reason)

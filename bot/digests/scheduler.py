@@ -15,8 +15,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from bot.channels import ChannelRepository, ChannelSettings
+from bot.digests.pass_cache import PassRanker
 from bot.digests.runner import DigestRunner, Outcome
-from bot.digests.schedule import Slot, latest_slot
+from bot.digests.schedule import Slot, latest_slot, next_slot
 from bot.digests.status import DeliveryOutcome
 
 log = logging.getLogger(__name__)
@@ -59,20 +60,36 @@ class Scheduler:
         return found
 
     async def tick(self) -> Counter[DeliveryOutcome]:
-        """One pass over every scheduled channel; returns how many of each outcome."""
+        """One pass over the channels whose next slot has come; returns how many of each
+        outcome. Each distinct topic is ranked once for the whole pass (:class:`PassRanker`)."""
         now = self._clock()
-        channels = await asyncio.to_thread(self._repo.scheduled_channels)
+        channels = await asyncio.to_thread(self._repo.scheduled_channels, now)
         due = self.due(channels, now)
+        waiting = [c for c in channels if c.pk not in {d.pk for d, _ in due}]
+        shared = PassRanker(self._runner.ranker)
 
         async def one(channel: ChannelSettings, slot: Slot) -> Outcome:
             async with self._limit:
                 try:
-                    return await self._runner.run_scheduled(channel, slot)
+                    outcome = await self._runner.run_scheduled(channel, slot, shared)
                 except Exception:
                     log.exception("digest for %s failed", channel.ref)
-                    return Outcome(DeliveryOutcome.FAILED)
+                    outcome = Outcome(DeliveryOutcome.FAILED)
+                upcoming = next_slot(channel.schedule, slot.due_at)
+                await asyncio.to_thread(
+                    self._repo.set_next_due,
+                    channel.pk,
+                    upcoming.due_at if upcoming else None,
+                    after_period=slot.period_key,
+                )
+                return outcome
 
         outcomes = await asyncio.gather(*(one(c, s) for c, s in due))
+        for channel in waiting:  # a slot from before its schedule existed: wait for the next
+            upcoming = next_slot(channel.schedule, now)
+            await asyncio.to_thread(
+                self._repo.set_next_due, channel.pk, upcoming.due_at if upcoming else None
+            )
         counts = Counter(o.status for o in outcomes)
         if counts.total() - counts[DeliveryOutcome.BUSY]:
             log.info("scheduler tick: %s", dict(counts))

@@ -16,12 +16,24 @@ from bot.channels import ChannelSettings
 
 @dataclass(frozen=True, slots=True)
 class PostedRecord:
-    """One paper posted to one channel: when, and by which digest (if that digest is kept)."""
+    """One paper held by one channel: when, and by which digest (if that digest is kept).
+
+    A digest reserves its papers right before posting, so ``status`` (the digest's) says
+    whether the paper is really in the channel (``posted``), on its way (``claimed``,
+    ``posting``, ``retry``) or held after a failure nobody could confirm (``failed``).
+    """
 
     paper_id: str
     delivered_at: datetime
     period_key: str | None = None
     message_ref: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+    @property
+    def in_channel(self) -> bool:
+        """Whether the post is known to have reached the channel (or predates digest rows)."""
+        return self.status in (None, "posted", "empty")
 
 
 class DeliveryHistory(Protocol):

@@ -12,6 +12,7 @@ from bot.channels import ChannelSettings
 from bot.commands.listing import plain_reason, settings_line
 from bot.digests.schedule import next_slot
 from bot.operator.ports import ChannelOverview, DigestRecord
+from bot.text import clean_text
 
 # Statuses whose note is an error (the others' note explains an empty digest).
 FAILED_STATUSES = frozenset({"failed", "retry"})
@@ -71,8 +72,10 @@ def channel_view(overview: ChannelOverview, now: datetime) -> dict[str, object]:
 def channel_lines(overview: ChannelOverview, now: datetime) -> list[str]:
     """A channel as a short block of text: reference and name, then one fact per line."""
     channel = overview.channel
-    head = str(channel.ref) + (f"  #{channel.ref.name}" if channel.ref.name else "")
-    topics = "; ".join(topic.text for topic in channel.topics) or "none"
+    # Names, topics and platform errors come from outside: clean_text drops the control
+    # characters (a terminal escape sequence in a channel name) before they reach a terminal.
+    head = str(channel.ref) + (f"  #{clean_text(channel.ref.name)}" if channel.ref.name else "")
+    topics = "; ".join(clean_text(topic.text) for topic in channel.topics) or "none"
     schedule = channel.schedule.describe()
     upcoming = next_digest(channel, now)
     if upcoming is not None:
@@ -81,7 +84,8 @@ def channel_lines(overview: ChannelOverview, now: datetime) -> list[str]:
     if overview.last is not None:
         lines.append(f"  last: {last_outcome(overview.last)}")
     if channel.paused_reason:
-        lines.append(f"  paused: {plain_reason(channel.paused_reason)} (fix, then /papers resume)")
+        reason = clean_text(plain_reason(channel.paused_reason))
+        lines.append(f"  paused: {reason} (fix, then /papers resume)")
     return lines
 
 
@@ -94,7 +98,7 @@ def last_outcome(record: DigestRecord) -> str:
     """``posted 2026-11-27 09:00 UTC, 3 papers`` / ``failed …: channel_not_found``."""
     text = f"{record.status} {utc(record.at)}, {papers(len(record.papers))}"
     if record.note and record.status in FAILED_STATUSES:
-        text += f": {record.note}"
+        text += f": {clean_text(record.note)}"
     return text
 
 
@@ -109,5 +113,5 @@ def digest_line(record: DigestRecord) -> str:
     line = f"{utc(record.at)}  {record.period_key}  {record.status}  {attempts}  {listed}"
     if record.note:
         label = "error" if record.status in FAILED_STATUSES else "note"
-        line += f"  {label}: {' '.join(record.note.split())}"
+        line += f"  {label}: {clean_text(record.note)}"
     return line

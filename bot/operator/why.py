@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from bot.channels import ChannelSettings
 from bot.chat import ChannelRef
+from bot.commands.listing import plain_reason
 from bot.digests.build import CANDIDATES_PER_TOPIC, Topic, merge_rankings
 from bot.digests.channel import channel_topics
 from bot.errors import UserError
@@ -26,6 +27,7 @@ from bot.papers import Paper
 from bot.ports import PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper, paper_date
 from bot.sources.arxiv.ids import base_id
+from bot.text import clean_text
 
 _HF_PAGE = "https://huggingface.co/papers/"
 PAPER_EXAMPLE = "--paper 2401.12345 (or an arXiv or Hugging Face link)"
@@ -36,6 +38,7 @@ class WhyKind(StrEnum):
 
     WOULD_POST = "would_post"
     POSTED = "posted"
+    HELD = "held"
     OUTSIDE_WINDOW = "outside_window"
     BELOW_UPVOTES = "below_upvotes"
     NO_TOPIC = "no_topic"
@@ -120,7 +123,7 @@ def explain_paper(
         return WhyAnswer(channel.ref, paper_id, None, _ordered(reasons))
     paper = found[0]
     fits: tuple[TopicFit, ...] = ()
-    if posted is None:
+    if posted is None and not paper.withdrawn:  # a withdrawn paper is never ranked at all
         ranking_reasons, fits = _ranking_reasons(channel, paper, history, ranker, now)
         reasons += ranking_reasons
     reasons += _state_reasons(channel, paper)
@@ -132,6 +135,8 @@ def _ordered(reasons: list[WhyReason]) -> tuple[WhyReason, ...]:
 
 
 def _posted_reasons(channel: ChannelSettings, posted: PostedRecord) -> list[WhyReason]:
+    if not posted.in_channel:
+        return [_held_reason(posted)]
     link = message_link(channel.ref, posted.message_ref)
     where = "" if link or not posted.period_key else f" in the digest {posted.period_key}"
     return [
@@ -145,6 +150,22 @@ def _posted_reasons(channel: ChannelSettings, posted: PostedRecord) -> list[WhyR
     ]
 
 
+def _held_reason(posted: PostedRecord) -> WhyReason:
+    """A paper reserved by a digest that has not (or not provably) reached the channel."""
+    digest = f"the digest {posted.period_key}"
+    note = f": {clean_text(plain_reason(posted.note))}" if posted.note else ""
+    if posted.status == "retry":
+        text = f"held by {digest}, which could not post{note}; it will be tried again"
+    elif posted.status in ("claimed", "posting"):
+        text = f"held by {digest}, which is being posted now"
+    else:
+        text = (
+            f"held by {digest}, which {posted.status}{note}; nobody could tell whether it "
+            "reached the channel, so it is not posted again"
+        )
+    return WhyReason(WhyKind.HELD, text)
+
+
 def _state_reasons(channel: ChannelSettings, paper: Paper) -> list[WhyReason]:
     """Reasons that hold whatever the ranking says: paused, no schedule, withdrawn."""
     reasons: list[WhyReason] = []
@@ -152,7 +173,8 @@ def _state_reasons(channel: ChannelSettings, paper: Paper) -> list[WhyReason]:
         reasons.append(
             WhyReason(
                 WhyKind.PAUSED,
-                f"channel paused: {channel.paused_reason} (fix it, then /papers resume)",
+                f"channel paused: {clean_text(plain_reason(channel.paused_reason))} "
+                "(fix it, then /papers resume)",
             )
         )
     if channel.schedule.kind == "off":
@@ -206,8 +228,8 @@ def _ranking_reasons(
         place, topic_text = placed
         if place <= channel.max_papers:
             text = (
-                f"would be in the next digest: #{place} of {channel.max_papers} "
-                f'(via "{topic_text}")'
+                f"would be in the next digest{' once resumed' if channel.paused_reason else ''}: "
+                f'#{place} of {channel.max_papers} (via "{topic_text}")'
             )
             reasons.append(WhyReason(WhyKind.WOULD_POST, text))
         else:

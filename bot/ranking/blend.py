@@ -17,10 +17,10 @@ heavy-tailed: 10 → 100 upvotes matters more than 1,000 → 1,090.
 Relevance is BM25 (k1 = 1.2, b = 0.75) per field, weighted title 2, AI keywords 2, authors 2,
 abstract 1, over the stemmed query words (each with its singular/plural), plus a bonus per
 query word the paper contains. Plain words are soft: a paper needs only
-:func:`bot.ranking.query.min_should_match` of the content words (all of one or two, a growing
-share of longer queries; stopwords never count), while phrases and ``+words`` are required.
-The engine that computes relevance is replaceable (``bot.ports.Ranker``); the blend and the
-reason line are not.
+:func:`bot.ranking.query.min_should_match` of the content words (all of up to three, a
+third of longer queries, at least three; stopwords never count), while phrases and
+``+words`` are required. The engine that computes relevance is replaceable
+(``bot.ports.Ranker``); the blend and the reason line are not.
 
 Two engines compute it. :func:`rank_papers` (the scan) computes BM25 over the papers it is
 given. :class:`bot.ranking.search.IndexRanker` asks the search index, whose BM25 uses statistics of
@@ -257,11 +257,14 @@ def _relevance(
             return 0.0
         total += part
     found = 0
+    partial = plan.soft_needed < len(plan.soft)  # else every match has every word: no bonus
     for choices in plan.soft:
         part = _word_score(doc, choices, stats)
         if part > 0:
             found += 1
-            total += part + coverage(max(stats.df.get(c, 0) for c in choices), stats.count)
+            total += part
+            if partial:
+                total += coverage(max(stats.df.get(c, 0) for c in choices), stats.count)
     if found < plan.soft_needed:
         return 0.0
     for phrase in phrases:

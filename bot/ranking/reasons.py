@@ -12,9 +12,10 @@ one by one. A paper that the dense side brought in without any shared word says
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from bot.papers import Paper
-from bot.ranking.query import Query, match_plan, stems, word_stems
+from bot.ranking.query import Query, match_plan, stem, stems, tokenize, word_stems
 
 # The field names a match can come from, most telling first.
 TEXT_FIELDS = ("title", "keywords", "authors", "abstract")
@@ -63,14 +64,37 @@ def _found(tokens: Sequence[str], choices: list[tuple[str, ...]]) -> bool:
     return False
 
 
+def _texts(paper: Paper) -> dict[str, str]:
+    return {
+        "title": paper.title,
+        "keywords": " ".join(paper.ai_keywords),
+        "authors": " ".join(paper.authors),
+        "abstract": paper.abstract,
+    }
+
+
+def _sparse_stems(text: str, prefixes: frozenset[str]) -> list[str]:
+    """The stems of ``text``'s tokens, but only for tokens that could be a wanted stem (same
+    first two letters: Snowball only changes a word's end); others are ``""``. A reason
+    line reads ten abstracts per search, and stemming all of them would dominate it."""
+    return [stem(t) if t[:2] in prefixes else "" for t in tokenize(text)]
+
+
+@lru_cache(maxsize=512)  # matched_field and the reason line ask about the same paper
+def _matches(paper: Paper, query: Query) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    wanted = _wanted(query)
+    prefixes = frozenset(s[:2] for _, choices in wanted for c in choices for s in c)
+    tokens = {name: _sparse_stems(text, prefixes) for name, text in _texts(paper).items()}
+    found = {
+        name: [shown for shown, choices in wanted if choices and _found(field, choices)]
+        for name, field in tokens.items()
+    }
+    return found, tokens
+
+
 def text_matches(paper: Paper, query: Query) -> dict[str, list[str]]:
     """For each field, the query's words and phrases found in it (in query order)."""
-    fields = field_tokens(paper)
-    wanted = _wanted(query)
-    return {
-        name: [shown for shown, choices in wanted if choices and _found(tokens, choices)]
-        for name, tokens in fields.items()
-    }
+    return _matches(paper, query)[0]
 
 
 def matched_field(paper: Paper, query: Query) -> str | None:
@@ -83,10 +107,10 @@ def matched_field(paper: Paper, query: Query) -> str | None:
     return best if found[best] else None
 
 
-def _shown(paper: Paper, field: str, words: list[str]) -> str:
+def _shown(paper: Paper, query: Query, field: str, words: list[str]) -> str:
     """``"gpu memory"`` when the words sit together in the field, else ``"gpu", "memory"``."""
     words = words[:_MAX_SHOWN]
-    tokens = field_tokens(paper)[field]
+    tokens = _matches(paper, query)[1][field]
     together = [s for w in words for s in stems(w)]
     if len(words) > 1 and contains_run(tokens, together):
         return f'"{" ".join(words)}"'
@@ -101,11 +125,11 @@ def match_words(paper: Paper, query: Query, field: str | None) -> list[str]:
     if field is None or not query.has_text:
         return []
     found = text_matches(paper, query)
-    parts = [f"{_VERBS[field]} {_shown(paper, field, found[field])}"] if found[field] else []
+    parts = [f"{_VERBS[field]} {_shown(paper, query, field, found[field])}"] if found[field] else []
     told = set(found[field])
     for other in TEXT_FIELDS:
         rest = [w for w in found[other] if w not in told]
         if other != field and rest:
-            parts.append(f"{_VERBS[other]} {_shown(paper, other, rest)}")
+            parts.append(f"{_VERBS[other]} {_shown(paper, query, other, rest)}")
             break
     return parts

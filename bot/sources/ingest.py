@@ -44,14 +44,24 @@ class SourceHealth(Protocol):
         ...
 
 
+class SignalRecorder(Protocol):
+    """Where each fetch notes the papers' upvotes and stars (trending compares them)."""
+
+    def record_signals(self, papers: Sequence[Paper], now: datetime) -> int:
+        """Note each paper's upvotes and stars when they changed; how many notes."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class IngestTargets:
-    """Where one fetch's results go. ``health`` is None for saved files: not a fetch."""
+    """Where one fetch's results go. ``health`` and ``signals`` are None for saved files:
+    not a fetch, and a file's upvotes are as old as the file."""
 
     library: LibraryWriter
     calendar: AnnouncementCalendar
     health: SourceHealth | None = None
     vectors: PaperEmbedder | None = None  # None: search by meaning is off
+    signals: SignalRecorder | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +105,7 @@ class SavedBatches:
             yield batch
 
 
-async def _store(batch: SourceBatch, into: IngestTargets) -> StoredBatch:
+async def _store(batch: SourceBatch, into: IngestTargets, now: datetime) -> StoredBatch:
     if batch.announcement is not None:
         await asyncio.to_thread(into.calendar.record_announcement, batch.announcement)
     if batch.unchanged or not batch.papers:
@@ -103,6 +113,9 @@ async def _store(batch: SourceBatch, into: IngestTargets) -> StoredBatch:
     report = await asyncio.to_thread(into.library.ingest, batch.papers)
     if into.vectors is not None and report.stored:
         await _embed(into.vectors, report.stored)
+    if into.signals is not None:
+        # The merged papers as stored: an arXiv batch carries the HF upvotes it kept.
+        await asyncio.to_thread(into.signals.record_signals, report.stored or batch.papers, now)
     return StoredBatch(batch, report)
 
 
@@ -136,7 +149,7 @@ async def ingest(
     outcome = IngestOutcome(source.name)
     try:
         async for batch in source.batches():
-            stored = await _store(batch, into)
+            stored = await _store(batch, into, started)
             outcome.stored.append(stored)
             if stored.report is not None:
                 added, updated = stored.report.added, stored.report.updated

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from adapters.feed_http import feed_routes
 from adapters.http_server import bound_port, build_http_app, start_http_server
-from bot.chat import Caller, ChannelRef
+from bot.chat import Caller, ChannelRef, Visibility
 from bot.commands.service import CommandService
 from bot.digests.runner import DigestRunner
 from bot.operator.feeds import FeedLinks, token_digest
@@ -140,7 +140,9 @@ def test_the_feed_lists_the_channels_papers_for_a_feed_reader(engine: Engine) ->
 
 def test_the_link_is_private_and_stored_only_as_a_hash(engine: Engine) -> None:
     world = seeded(engine)
-    reply = world.run(GENERAL, "feed")
+    answer = asyncio.run(world.commands.handle(GENERAL, "feed", Caller("U1")))
+    assert answer.visibility is Visibility.EPHEMERAL and answer.announce is None  # caller only
+    reply = answer.text
     assert "keep it to yourself" in reply
     token = reply.split(f"{PUBLIC}/feeds/")[1].split(".atom")[0]
     with engine.connect() as conn:
@@ -197,3 +199,18 @@ def test_a_channel_keeps_at_most_ten_links(engine: Engine) -> None:
     links = [world.link(GENERAL) for _ in range(11)]
     codes = [r.status_code for r in fetch(engine, *(u.removeprefix(PUBLIC) for u in links))]
     assert codes == [404] + [200] * 10  # the oldest was retired
+
+
+def test_a_paper_still_on_its_way_is_not_in_the_feed(engine: Engine) -> None:
+    world = seeded(engine)
+    world.papers.upsert_papers([Paper(arxiv_id="2611.00003", title="Scaling more")])
+    channel = world.channels.get_channel(GENERAL)
+    assert channel is not None
+    claim = world.channels.claim_digest(
+        channel.pk, "2026-11-28", worker="w", now=NOW, scheduled_for=NOW
+    )
+    assert claim is not None
+    world.channels.reserve_papers(claim.digest_pk, channel.pk, "w", ["2611.00003"], NOW)
+    [response] = fetch(engine, world.link(GENERAL).removeprefix(PUBLIC))
+    ids = [entry.id for entry in feedparser.parse(response.content).entries]
+    assert ids == ["https://arxiv.org/abs/2611.00001"]

@@ -87,7 +87,7 @@ def test_a_source_that_stays_down_is_recorded_for_empty_digests(db_env: str) -> 
         problem = app.channels.source_problem(since, ["Hugging Face"])
         asyncio.run(serve_module.fetch_once(app, settings, source=hf_day()))
         recovered = app.channels.source_problem(since, ["Hugging Face"])
-    assert problem is not None and "Hugging Face" in problem
+    assert problem is not None and problem.source == "Hugging Face"
     assert recovered is None
 
 

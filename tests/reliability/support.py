@@ -22,6 +22,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy.engine import Engine
 
+from bot.channels import SettingsChange
 from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
 from bot.sources.hf.parse import parse_daily_papers_json
@@ -159,7 +160,9 @@ def subscribe_due(
     due = (now - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
     for n, ref in enumerate(refs):
         repo.add_topic(ref, topics[n % len(topics)], yesterday)
-        repo.update_settings(ref, yesterday, window_days=None, max_papers=max_papers)
+        repo.update_settings(
+            ref, yesterday, SettingsChange(window_days=None, max_papers=max_papers)
+        )
         repo.set_schedule(ref, ScheduleSpec("daily", due, timezone="UTC"), yesterday)
 
 

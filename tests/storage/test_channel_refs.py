@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from bot.channels import AmbiguousChannel, NoChannel
 from bot.chat import ChannelRef
 from storage.channel_repository import SqlChannelRepository
 
@@ -42,6 +45,25 @@ def test_a_bare_id_shared_by_two_workspaces_is_not_guessed(engine: Engine) -> No
     for team in ("T1", "T2"):
         repo.add_topic(ChannelRef("slack", "C1", team), f"topic of {team}", NOW)
 
-    assert repo.get_channel(ChannelRef.parse("slack:C1")) is None
+    with pytest.raises(AmbiguousChannel) as asked:
+        repo.get_channel(ChannelRef.parse("slack:C1"))
+    assert asked.value.friendly() == (
+        "slack:C1 is in 2 workspaces: slack:T1/C1, slack:T2/C1. Say which one.\n"
+        "Example: --channel slack:T1/C1"
+    )
+    with pytest.raises(AmbiguousChannel):  # nor is a third, workspace-less row created
+        repo.add_topic(ChannelRef.parse("slack:C1"), "a third", NOW)
     one = repo.get_channel(ChannelRef.parse("slack:T2/C1"))
     assert one is not None and [t.text for t in one.topics] == ["topic of T2"]
+
+
+def test_an_interaction_without_a_channel_never_creates_a_row(engine: Engine) -> None:
+    repo = SqlChannelRepository(engine)
+    nowhere = ChannelRef("slack", "", "T1")
+    with pytest.raises(NoChannel):
+        repo.ensure_channel(nowhere, NOW)
+    with pytest.raises(NoChannel):
+        repo.record_feedback(nowhere, "2601.00001", "U1", "up", NOW)
+    assert repo.get_channel(ChannelRef("slack", "C9", "T1")) is None
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM channels")).scalar_one() == 0

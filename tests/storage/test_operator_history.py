@@ -21,9 +21,7 @@ B = ChannelRef("slack", "CB", workspace_id="T2", name="other-team")
 
 def post(channels: SqlChannelRepository, ref: ChannelRef, key: str, ids: list[str]) -> None:
     channel = channels.ensure_channel(ref, NOW)
-    claim = channels.claim_digest(
-        channel.pk, key, worker="w", now=NOW, lease_seconds=60, scheduled_for=NOW
-    )
+    claim = channels.claim_digest(channel.pk, key, worker="w", now=NOW, scheduled_for=NOW)
     assert claim is not None
     channels.reserve_papers(claim.digest_pk, channel.pk, "w", ids, NOW)
     channels.mark_posted(claim.digest_pk, channel.pk, ids, "1700000000.000100", NOW)

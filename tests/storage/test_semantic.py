@@ -220,7 +220,7 @@ def test_without_a_usable_model_search_is_lexical_with_one_warning(
         bad.write_bytes(b"not a model")
     monkeypatch.setattr(embedding, "default_model_path", lambda: bad)
     monkeypatch.setattr("adapters.composition.default_model_path", lambda: bad)
-    settings = Settings(database_url="sqlite://", index_dir=tmp_path / "i")
+    settings = Settings(database_url="sqlite://", index_dir=tmp_path / "i", semantic=True)
 
     with caplog.at_level(logging.WARNING):
         semantic, problem = open_semantic(settings, engine)

@@ -26,9 +26,7 @@ def _post(engine: Engine, channel_pk: int, paper_ids: list[str], ts: str, key: s
     """A posted digest of ``paper_ids`` whose channel message is ``ts``."""
     SqlPaperRepository(engine).upsert_papers([Paper(arxiv_id=p, title=p) for p in paper_ids])
     repo = SqlChannelRepository(engine)
-    claim = repo.claim_digest(
-        channel_pk, key, worker="w", now=NOW, lease_seconds=60, scheduled_for=None
-    )
+    claim = repo.claim_digest(channel_pk, key, worker="w", now=NOW, scheduled_for=None)
     assert claim is not None
     repo.mark_posted(claim.digest_pk, channel_pk, paper_ids, ts, NOW)
 

@@ -206,18 +206,25 @@ class ArxivSource:
         result.total_results = len(result.papers)
         return result
 
-    async def fetch_rss(self, category: str) -> FeedFetch:
-        """Today's announcement feed of ``category`` (``<rss_url>/<cat>``), conditionally."""
-        url = f"{self._rss_url}/{category}"
+    async def _fetch_page(self, url: str, kind: str, category: str) -> httpx.Response | None:
+        """GET one announcement page (``kind``: feed, listing page) conditionally; None when
+        it repeats the last body."""
         try:
             response = await self._get(url, conditional=True)
         except (RetryableStatus, httpx.HTTPError) as exc:
             raise SourceUnavailable(
-                "arXiv", f"the {category} feed failed ({describe_failure(exc)})."
+                "arXiv", f"the {category} {kind} failed ({describe_failure(exc)})."
             ) from exc
         if response.status_code >= 400 and response.status_code != 304:
-            raise BadPayload(f"The arXiv feed for {category} answered HTTP {response.status_code}.")
-        if self._unchanged(url, response):
+            raise BadPayload(
+                f"The arXiv {kind} for {category} answered HTTP {response.status_code}."
+            )
+        return None if self._unchanged(url, response) else response
+
+    async def fetch_rss(self, category: str) -> FeedFetch:
+        """Today's announcement feed of ``category`` (``<rss_url>/<cat>``), conditionally."""
+        response = await self._fetch_page(f"{self._rss_url}/{category}", "feed", category)
+        if response is None:
             return FeedFetch(batch=None, unchanged=True)
         batch = parse_arxiv_feed(response.content, seen_at=datetime.now(UTC), what="arXiv feed")
         batch.category = batch.category or category
@@ -226,17 +233,8 @@ class ArxivSource:
     async def fetch_listing(self, category: str) -> FeedFetch:
         """The ``/list/<cat>/new`` page (supports If-Modified-Since → 304)."""
         url = f"{self._listing_url}/{category}/new"
-        try:
-            response = await self._get(url, conditional=True)
-        except (RetryableStatus, httpx.HTTPError) as exc:
-            raise SourceUnavailable(
-                "arXiv", f"the {category} listing page failed ({describe_failure(exc)})."
-            ) from exc
-        if response.status_code >= 400 and response.status_code != 304:
-            raise BadPayload(
-                f"The arXiv listing page for {category} answered HTTP {response.status_code}."
-            )
-        if self._unchanged(url, response):
+        response = await self._fetch_page(url, "listing page", category)
+        if response is None:
             return FeedFetch(batch=None, unchanged=True, via="listing")
         batch = parse_listing_page(response.text, seen_at=datetime.now(UTC))
         batch.category = batch.category or category

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from adapters.cli import app as cli
 from adapters.cli import doctor as cli_doctor
-from adapters.cli.doctor import configuration_check, platform_configuration
+from adapters.cli.config_checks import configuration_check, platform_configuration
 
 runner = CliRunner()
 SLACK_TOKEN = "xoxb-1111-2222-AbCdEfGhIjKlMnOpQrSt"

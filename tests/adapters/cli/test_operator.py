@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from adapters.cli import app as cli
+from bot.channels import SettingsChange
 from bot.chat import ChannelRef
 from bot.papers import SOURCE_HF, Paper
 from storage.channel_repository import SqlChannelRepository
@@ -38,7 +39,7 @@ def seed(engine: Engine) -> None:
     channels = SqlChannelRepository(engine)
     ref = ChannelRef("slack", "C1", workspace_id="T1")
     channels.add_topic(ref, "scaling", NOW)
-    channels.update_settings(ref, NOW, min_upvotes=10)
+    channels.update_settings(ref, NOW, SettingsChange(min_upvotes=10))
 
 
 def test_why_prints_one_reason_per_line(db_env: str, engine: Engine) -> None:
@@ -80,9 +81,7 @@ def test_why_with_a_bad_paper_id_or_channel_ref(db_env: str, engine: Engine) -> 
 def post(engine: Engine, ref: ChannelRef, key: str, ids: list[str], *, fail: str = "") -> None:
     channels = SqlChannelRepository(engine)
     channel = channels.ensure_channel(ref, NOW)
-    claim = channels.claim_digest(
-        channel.pk, key, worker="w", now=NOW, lease_seconds=60, scheduled_for=NOW
-    )
+    claim = channels.claim_digest(channel.pk, key, worker="w", now=NOW, scheduled_for=NOW)
     assert claim is not None
     if fail:
         channels.mark_finished(claim.digest_pk, "failed", fail, NOW)
@@ -154,3 +153,18 @@ def test_deliveries_of_an_unknown_channel(db_env: str, engine: Engine) -> None:
     assert code == 1 and out == "" and "Paperboy knows no channel slack:T9/C1." in err
     code, _, err = run("deliveries", "--channel", "slack:T1/C1", "--limit", "0")
     assert code == 2 and "Traceback" not in err
+
+
+def test_names_and_errors_from_platforms_cannot_drive_the_terminal(
+    db_env: str, engine: Engine
+) -> None:
+    channels = SqlChannelRepository(engine)
+    ref = ChannelRef("discord", "9", workspace_id="1", name="\x1b[2Jevil\x07")
+    channels.add_topic(ref, "agents", NOW)
+    channels.set_paused(ref, "\x1b]0;pwned\x07 Missing Access", NOW)
+    post(engine, ref, "2026-11-27", [], fail="\x1b[31mboom\nsecond line")
+    for args in (("channels",), ("deliveries", "--channel", "discord:1/9")):
+        code, out, _ = run(*args)
+        assert code == 0 and "\x1b" not in out and "\x07" not in out
+    assert "#[2Jevil" in run("channels")[1]
+    assert "error: [31mboom second line" in run("deliveries", "--channel", "discord:9")[1]

@@ -61,7 +61,7 @@ def test_doctor_names_a_missing_or_damaged_model_and_the_fix(
     bad = tmp_path / "model.onnx"
     if damage == "corrupt":
         bad.write_bytes(b"\x00" * 1024)
-    monkeypatch.setattr("adapters.cli.doctor.default_model_path", lambda: bad)
+    monkeypatch.setattr("adapters.cli.config_checks.default_model_path", lambda: bad)
 
     code, out = run("doctor", "--offline")
 

@@ -21,6 +21,7 @@ SUBCOMMANDS = [
     "settings",
     "forget",
     "resume",
+    "trending",
     "feed",
     "help",
 ]

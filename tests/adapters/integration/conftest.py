@@ -17,10 +17,12 @@ from pathlib import Path
 import discord.http
 import pytest
 from aiohttp import web
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from adapters.composition import App, Library, build_app
 from adapters.settings import load_settings
+from bot.chat import ChannelRef
 from bot.digests.scheduler import Scheduler
 from bot.ranking.search import IndexRanker
 from bot.sources.hf.parse import parse_daily_papers_json
@@ -113,3 +115,18 @@ def _restore_discord_route_base() -> Iterator[None]:
     original = discord.http.Route.BASE
     yield
     discord.http.Route.BASE = original
+
+
+def feedback_counts(engine: Engine, ref: ChannelRef) -> dict[tuple[str, str], int]:
+    """(paper id, kind) → presses stored for the channel (what the buttons recorded)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT f.paper_id, f.kind, count(*) FROM feedback f "
+                "JOIN channels c ON c.id = f.channel_pk "
+                "WHERE c.platform = :platform AND c.channel_id = :channel "
+                "GROUP BY f.paper_id, f.kind"
+            ),
+            {"platform": ref.platform, "channel": ref.channel_id},
+        ).all()
+    return {(paper, kind): int(count) for paper, kind, count in rows}

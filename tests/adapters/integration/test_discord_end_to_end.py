@@ -40,7 +40,7 @@ from tests.adapters.discord.payloads import (
     papers_autocomplete,
     papers_command,
 )
-from tests.adapters.integration.conftest import Core
+from tests.adapters.integration.conftest import Core, feedback_counts
 
 pytestmark = pytest.mark.anyio
 
@@ -204,7 +204,7 @@ async def test_a_guild_syncs_subscribes_gets_the_digest_searches_and_presses_but
     (similar,) = await guild.press(more, posted)
     assert similar.body["content"].startswith("More like")
     assert similar.body["embeds"]
-    assert app.channels.feedback_counts(CHANNEL) == {(ids[0], "up"): 1, (ids[0], "more"): 1}
+    assert feedback_counts(app.library.engine, CHANNEL) == {(ids[0], "up"): 1, (ids[0], "more"): 1}
 
 
 async def test_asking_for_the_digest_posts_it_in_the_channel(guild: Guild) -> None:

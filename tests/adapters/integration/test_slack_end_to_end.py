@@ -26,7 +26,7 @@ from bot.channels import ChannelSettings
 from bot.chat import ChannelRef
 from bot.digests.build import Digest
 from bot.digests.channel import build_channel_digest
-from tests.adapters.integration.conftest import Core
+from tests.adapters.integration.conftest import Core, feedback_counts
 from tests.adapters.slack.conftest import SIGNING_SECRET, Listener, slash_fields
 from tests.adapters.slack.fake_slack import Call, FakeSlack, Scripted, slack_would_reject
 from tests.adapters.slack.test_oauth import CLIENT_ID, install
@@ -234,7 +234,7 @@ async def test_a_team_subscribes_gets_the_morning_digest_searches_and_votes(team
     more = await team.press("paperboy_feedback_more", ids[0])
     assert more.body["text"].startswith("More like")
     assert len(section_texts(more)) >= 2  # the heading and at least one paper
-    assert team.core.app.channels.feedback_counts(CHANNEL) == {
+    assert feedback_counts(team.core.app.library.engine, CHANNEL) == {
         (ids[0], "up"): 1,
         (ids[0], "more"): 1,
     }

@@ -27,9 +27,11 @@ from bot.chat import ChannelRef
 from bot.digests.schedule import ScheduleSpec
 from bot.papers import SOURCE_HF, Paper
 from bot.ranking.search import IndexRanker
-from storage.models import DeliveryRow, DigestRow, FeedbackRow, PaperRow
+from bot.taste.signals import Direction
+from storage.models import DeliveryRow, DigestRow, PaperRow
 from storage.paper_repository import SqlPaperRepository
 from storage.search_index import TantivyIndex, bring_up_to_date
+from storage.vote_store import SqlVoteStore
 from tests.fakes.threaded_server import running_app
 
 TOKEN = "test-admin-token-0123456789abcdef"
@@ -85,7 +87,7 @@ def seed(app: App) -> None:
     other = repo.get_channel(OTHER)
     assert ml is not None and other is not None
     with app.library.engine.begin() as conn:
-        for week in range(4):
+        for week in reversed(range(4)):  # oldest first: ids grow with time
             at = NOW - timedelta(weeks=week, days=1)
             digest = conn.execute(
                 insert(DigestRow).values(
@@ -106,25 +108,23 @@ def seed(app: App) -> None:
                     delivered_at=at,
                 )
             )
-            for user in range(week + 1):
-                conn.execute(
-                    insert(FeedbackRow).values(
-                        channel_pk=ml.pk,
-                        paper_id=f"2611.{week + 1:05d}",
-                        user_id=f"U{user}",
-                        kind="up",
-                        created_at=at + timedelta(hours=1),
-                    )
-                )
         conn.execute(
             insert(DeliveryRow).values(
                 channel_pk=other.pk, paper_id="2611.00008", delivered_at=NOW - timedelta(days=1)
             )
         )
 
+    votes = SqlVoteStore(app.library.engine)
+    for week in range(4):
+        for user in range(week + 1):  # 1 vote four weeks ago … 4 votes this week
+            paper_id = f"2611.{4 - week:05d}"
+            at = NOW - timedelta(weeks=3 - week, days=1) + timedelta(hours=1)
+            votes.record_vote(ml.pk, paper_id, f"U{user}", "button", Direction.UP, at)
+
 
 def bulk_history(engine: Engine, channel_pk: int, rows: int) -> None:
-    """``rows`` papers, each delivered to the channel, one minute apart (newest = 0)."""
+    """``rows`` papers, each delivered to the channel one minute apart, and ``rows`` digests
+    (``bulk-00000`` the newest)."""
     papers = [
         {
             "arxiv_id": f"2501.{i:05d}",
@@ -148,9 +148,22 @@ def bulk_history(engine: Engine, channel_pk: int, rows: int) -> None:
         }
         for i in range(rows)
     ]
+    digests = [
+        {
+            "channel_pk": channel_pk,
+            "period_key": f"bulk-{i:05d}",
+            "status": "posted",
+            "attempts": 1,
+            "planned_ids": [],
+            "created_at": NOW - timedelta(minutes=i),
+            "posted_at": NOW - timedelta(minutes=i),
+        }
+        for i in reversed(range(rows))  # the newest gets the highest id, as in life
+    ]
     with engine.begin() as conn:
         conn.execute(insert(PaperRow), papers)
         conn.execute(insert(DeliveryRow), deliveries)
+        conn.execute(insert(DigestRow), digests)
 
 
 @pytest.fixture

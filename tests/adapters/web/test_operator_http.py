@@ -5,9 +5,11 @@ A real listener on 127.0.0.1 (the ``--http`` one) over a seeded library; see ``c
 
 from __future__ import annotations
 
+import re
 import time
 
 import httpx
+import numpy as np
 import pytest
 
 from adapters.composition import App
@@ -15,6 +17,9 @@ from adapters.serve import operator_page
 from adapters.settings import Settings, read_settings
 from adapters.web.auth import SESSION_COOKIE, SESSION_SECONDS, AdminAuth
 from adapters.web.render import channel_url
+from storage.embedding import DIMENSIONS, MODEL_ID, OnnxEmbedder
+from storage.vectors import SqlVectorStore
+from storage.vectors_index import SemanticIndex
 from tests.adapters.web.conftest import (
     HOSTILE,
     ML,
@@ -28,7 +33,7 @@ from tests.adapters.web.conftest import (
 )
 
 ESCAPED = "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;"
-PAGES = ("/ui/", "/ui/channels", channel_url(ML), channel_url(PAUSED), "/ui/search")
+PAGES = ("/ui/", "/ui/channels", channel_url(ML), channel_url(PAUSED), "/ui/why", "/ui/search")
 
 
 def _bearer(token: str = TOKEN) -> dict[str, str]:
@@ -167,7 +172,7 @@ def test_an_unknown_channel_or_another_workspaces_channel_is_404_and_shows_nothi
     assert served.app.channels.get_channel(PAUSED).paused_reason  # type: ignore[union-attr]
 
 
-def test_a_10000_row_history_is_paginated(served: Served) -> None:
+def test_10000_row_histories_are_paginated(served: Served) -> None:
     channel = served.app.channels.get_channel(ML)
     assert channel is not None
     bulk_history(served.app.library.engine, channel.pk, 10_000)
@@ -178,7 +183,15 @@ def test_a_10000_row_history_is_paginated(served: Served) -> None:
         last = client.get(channel_url(ML), params={"page": "201"})
         beyond = client.get(channel_url(ML), params={"page": "5000"})
         bad = [client.get(channel_url(ML), params={"page": p}) for p in ("0", "abc", "-1")]
+        older_link = re.search(r'href="\?before=(\d+)#digests"', first.text)
+        assert older_link is not None
+        older = client.get(channel_url(ML), params={"before": older_link.group(1)})
+        bad_cursor = client.get(channel_url(ML), params={"before": "x"})
     assert first.status_code == 200
+    assert first.text.count("bulk-") == 20 and "bulk-00000<" in first.text
+    assert older.text.count("bulk-") == 20 and "bulk-00020<" in older.text
+    assert "bulk-00019<" not in older.text
+    assert bad_cursor.status_code == 400
     assert "(10004 papers)" in first.text and "Page 1 of 201" in first.text
     assert first.text.count("Bulk paper") == 50 and "Bulk paper 0<" in first.text
     assert elapsed < 5
@@ -206,6 +219,7 @@ def test_search_shows_scores_and_why_lines_and_explains_a_bad_query(served: Serv
     assert "results for" in found.text and "score " in found.text
     assert 'class="why">' in found.text and "title" in found.text.split('class="why">')[1][:200]
     assert bad.status_code == 400 and "Traceback" not in bad.text
+    assert 'role="alert"' in bad.text and 'value="since:yesterdayish"' in bad.text
 
 
 def test_every_page_sends_a_strict_policy_and_never_shows_the_token(served: Served) -> None:
@@ -217,3 +231,67 @@ def test_every_page_sends_a_strict_policy_and_never_shows_the_token(served: Serv
             assert "default-src 'none'" in answer.headers["content-security-policy"]
             assert answer.headers["cache-control"] == "no-store"
             assert TOKEN not in answer.text and cookie not in answer.text
+
+
+def test_the_why_form_answers_with_the_cores_reasons(served: Served) -> None:
+    with httpx.Client(base_url=served.base, headers=_bearer()) as client:
+        form = client.get("/ui/why")
+        posted = client.post("/ui/why", data={"channel": str(ML), "paper": "2611.00004"})
+        missing = client.post("/ui/why", data={"channel": str(ML), "paper": "2611.77777"})
+        paused = client.post("/ui/why", data={"channel": str(PAUSED), "paper": "2611.00002"})
+        bad_id = client.post("/ui/why", data={"channel": str(ML), "paper": "not-a-paper"})
+        other = client.post(
+            "/ui/why",
+            data={"channel": f"slack:{ML.workspace_id}/{OTHER.channel_id}", "paper": "2611.00008"},
+        )
+    assert form.status_code == 200 and f'value="{ML}"' in form.text
+    assert "posted on 2026-11-" in posted.text and "already posted in this channel" in posted.text
+    assert "not in the library" in missing.text
+    assert "channel paused" in paused.text
+    assert bad_id.status_code == 400 and "is not an arXiv id" in bad_id.text
+    assert 'value="not-a-paper"' in bad_id.text  # the form keeps what was typed
+    assert other.status_code == 404 and "secret" not in other.text
+
+
+def test_logging_out_needs_the_csrf_token_and_ends_the_session(served: Served) -> None:
+    with logged_in(served.base) as client:
+        csrf = csrf_of(client.get("/ui/").text)
+        assert client.post("/ui/logout", data={}).status_code == 403
+        assert client.get("/ui/").status_code == 200
+        out = client.post("/ui/logout", data={"csrf": csrf})
+        assert out.status_code == 303
+        assert client.get("/ui/").status_code == 401
+
+
+def test_after_login_only_a_page_of_ui_is_a_destination(served: Served) -> None:
+    for wanted, landed in (
+        ("/ui/channels?sort=topics", "/ui/channels?sort=topics"),
+        ("https://evil.example/", "/ui/"),
+        ("//evil.example/ui/", "/ui/"),
+        ("/ui/login", "/ui/"),
+        ("/ui/\r\nSet-Cookie: x=1", "/ui/"),
+    ):
+        with httpx.Client(base_url=served.base) as client:
+            form = client.get("/ui/login")
+            fields = {"csrf": csrf_of(form.text), "token": TOKEN, "next": wanted}
+            assert client.post("/ui/login", data=fields).headers["location"] == landed
+
+
+def test_the_overview_counts_papers_without_a_vector(served: Served) -> None:
+    off = httpx.get(served.base + "/ui/", headers=_bearer())
+    store = SqlVectorStore(served.app.library.engine, MODEL_ID, DIMENSIONS)
+    store.save(
+        ["2611.00001", "2611.00002", "2611.00003"],
+        ["h1", "h2", "h3"],
+        np.zeros((3, DIMENSIONS), np.int8),
+    )
+    served.app.library.semantic = SemanticIndex(_never_loaded, store)
+    on = httpx.get(served.base + "/ui/", headers=_bearer())
+    assert (
+        'id="missing-vectors">8<' in off.text and "semantic search is off: not set up" in off.text
+    )
+    assert 'id="missing-vectors">5<' in on.text and "semantic search is off" not in on.text
+
+
+def _never_loaded() -> OnnxEmbedder:
+    raise AssertionError("counting vectors must not load the model")

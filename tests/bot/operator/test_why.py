@@ -8,9 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.channels import SettingsChange
 from bot.chat import ChannelRef
 from bot.digests.build import CANDIDATES_PER_TOPIC
 from bot.digests.runner import DigestRunner
+from bot.digests.status import DigestStatus
 from bot.errors import UserError
 from bot.operator.links import message_link
 from bot.operator.why import WhyAnswer, WhyKind, explain_paper, parse_paper_ref
@@ -52,7 +54,7 @@ class World:
         for topic in topics:
             self.channels.add_topic(ref, topic, NOW)
         if settings:
-            self.channels.update_settings(ref, NOW, **settings)
+            self.channels.update_settings(ref, NOW, SettingsChange.of(settings.items()))
 
     def why(self, ref: ChannelRef, paper_ref: str) -> WhyAnswer:
         channel = self.channels.get_channel(ref)
@@ -164,7 +166,7 @@ def test_paused_withdrawn_and_no_schedule_are_said(world: World) -> None:
     world.follow(GENERAL, "scaling")
     world.channels.set_paused(GENERAL, "the bot was removed from the channel", NOW)
     kinds = world.kinds(GENERAL, "2611.00004")
-    assert kinds[-3:] == [WhyKind.PAUSED, WhyKind.NO_SCHEDULE, WhyKind.WITHDRAWN]
+    assert kinds == [WhyKind.PAUSED, WhyKind.NO_SCHEDULE, WhyKind.WITHDRAWN]
     assert "the bot was removed from the channel" in world.why(GENERAL, "2611.00004").lines()[-3]
 
 
@@ -200,3 +202,35 @@ def test_message_links_for_each_platform() -> None:
     )
     assert message_link(GENERAL, "console:general#2026-11-27") is None
     assert message_link(slack, None) is None
+
+
+def test_a_paper_held_by_a_digest_that_is_retrying_says_so(world: World) -> None:
+    world.papers.upsert_papers([paper("2611.00001", "Scaling laws for agents")])
+    world.follow(GENERAL, "scaling")
+    channel = world.channels.get_channel(GENERAL)
+    assert channel is not None
+    claim = world.channels.claim_digest(
+        channel.pk, "2026-11-27", worker="w", now=NOW, scheduled_for=NOW
+    )
+    assert claim is not None
+    world.channels.reserve_papers(claim.digest_pk, channel.pk, "w", ["2611.00001"], NOW)
+    assert world.why(GENERAL, "2611.00001").lines()[0] == (
+        "held by the digest 2026-11-27, which is being posted now"
+    )
+    world.channels.mark_finished(
+        claim.digest_pk, DigestStatus.RETRY, "ratelimited: Slack said wait", NOW, release=False
+    )
+    assert world.why(GENERAL, "2611.00001").lines()[0] == (
+        "held by the digest 2026-11-27, which could not post: Slack said wait; "
+        "it will be tried again"
+    )
+
+
+def test_a_paused_channel_says_the_paper_waits_for_the_resume(world: World) -> None:
+    world.papers.upsert_papers([paper("2611.00001", "Scaling laws for agents")])
+    world.follow(GENERAL, "scaling")
+    world.channels.set_paused(GENERAL, "channel_not_found: the channel was archived", NOW)
+    assert world.why(GENERAL, "2611.00001").lines()[:2] == [
+        'would be in the next digest once resumed: #1 of 5 (via "scaling")',
+        "channel paused: the channel was archived (fix it, then /papers resume)",
+    ]
