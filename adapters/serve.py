@@ -145,13 +145,21 @@ def _start_background(
     if settings.fetch_interval_minutes > 0:
         tasks.append(asyncio.create_task(_fetch_loop(app, settings, stop), name="fetch"))
     tasks.append(asyncio.create_task(_refresh_index_loop(app, stop), name="index-refresh"))
-    tick = settings.scheduler_tick_seconds
-    tasks.append(asyncio.create_task(_threads_loop(app, tick, stop), name="thread-posts"))
+    every = max(settings.scheduler_tick_seconds, THREAD_POSTS_SECONDS)
+    tasks.append(asyncio.create_task(_threads_loop(app, every, stop), name="thread-posts"))
     return tasks
 
 
+# Follow-ups and roll-ups are not urgent (a roll-up has hours of grace): checking every few
+# minutes keeps their reads and snapshot writes away from the scheduler's busy ticks.
+THREAD_POSTS_SECONDS = 300.0
+
+
 async def _threads_loop(app: App, tick: float, stop: asyncio.Event) -> None:
-    """Follow-ups in papers' threads and weekly roll-ups, checked every scheduler tick."""
+    """Follow-ups in papers' threads and weekly roll-ups, checked every ``tick`` seconds,
+    the first time one tick after start (the scheduler goes first)."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), tick)
     while not stop.is_set() and app.threads is not None:
         try:
             await app.threads.run_once()

@@ -106,24 +106,27 @@ class SqlThreadPosts:
             )
         return out
 
-    def save_snapshot(self, channel_pk: int, paper_id: str, state: PaperState) -> None:
-        """Insert or replace the paper's snapshot in the channel."""
-        note = json.dumps(
-            {"code": state.has_code, "version": state.version, "upvotes": state.upvotes}
-        )
-        statement = self._insert().values(
-            channel_pk=channel_pk,
-            key=_SNAPSHOT + paper_id,
-            paper_id=None,
-            status="snapshot",
-            note=note,
-            created_at=datetime.now(UTC),
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["channel_pk", "key"], set_={"note": note}
-        )
+    def save_snapshots(self, channel_pk: int, states: dict[str, PaperState]) -> None:
+        """Insert or replace the papers' snapshots in the channel, in one transaction."""
+        now = datetime.now(UTC)
         with session_scope(self._engine) as session:
-            session.execute(statement)
+            for paper_id, state in states.items():
+                note = json.dumps(
+                    {"code": state.has_code, "version": state.version, "upvotes": state.upvotes}
+                )
+                statement = self._insert().values(
+                    channel_pk=channel_pk,
+                    key=_SNAPSHOT + paper_id,
+                    paper_id=None,
+                    status="snapshot",
+                    note=note,
+                    created_at=now,
+                )
+                session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["channel_pk", "key"], set_={"note": note}
+                    )
+                )
 
     def claim(
         self, channel_pk: int, key: str, paper_id: str | None, worker: str, now: datetime

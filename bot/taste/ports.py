@@ -145,8 +145,8 @@ class ThreadPosts(Protocol):
         """What each paper looked like when the channel last checked it."""
         ...
 
-    def save_snapshot(self, channel_pk: int, paper_id: str, state: PaperState) -> None:
-        """Remember what the paper looks like now."""
+    def save_snapshots(self, channel_pk: int, states: dict[str, PaperState]) -> None:
+        """Remember what these papers look like now (one transaction)."""
         ...
 
     def claim(

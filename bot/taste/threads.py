@@ -136,6 +136,7 @@ class ThreadRunner:
             ids = [i.paper_id for i in items]
             seen = await asyncio.to_thread(self._posts.snapshots, channel_pk, ids)
             papers = {p.arxiv_id: p for p in await asyncio.to_thread(self._papers.get_papers, ids)}
+            changed_states: dict[str, PaperState] = {}
             for item in items:
                 paper = papers.get(item.paper_id)
                 if paper is None:  # deleted from the library: nothing to say
@@ -155,9 +156,9 @@ class ThreadRunner:
                             item.message_ref,
                         )
                 if then != current:
-                    await asyncio.to_thread(
-                        self._posts.save_snapshot, channel_pk, item.paper_id, current
-                    )
+                    changed_states[item.paper_id] = current
+            if changed_states:
+                await asyncio.to_thread(self._posts.save_snapshots, channel_pk, changed_states)
         return posted
 
     async def roll_up(self) -> int:
