@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy import select as sa_select  # sqlmodel's select types five columns badly
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from bot.channels import (
     ChannelSettings,
@@ -27,6 +27,7 @@ from bot.digests.claims import DEFAULT_POLICY, ClaimDecision, ClaimPolicy, Diges
 from bot.digests.status import DigestStatus
 from storage.channel_store import dialect_insert as _insert
 from storage.database import session_scope
+from storage.digest_rows import compare_and_set, deliveries_for, insert_claim
 from storage.models import (
     ChannelRow,
     DeliveryRow,
@@ -125,28 +126,14 @@ class SqlDigestStore:
                 )
             ).first()
             if existing is None:
-                inserted = session.execute(
-                    _insert(self._engine, DigestRow)
-                    .values(
-                        channel_pk=channel_pk,
-                        period_key=period_key,
-                        status=DigestStatus.CLAIMED,
-                        attempts=1,
-                        claimed_by=worker,
-                        claimed_at=now,
-                        scheduled_for=scheduled_for,
-                        planned_ids=[],
-                        created_at=now,
-                    )
-                    .on_conflict_do_nothing()
-                    .returning(col(DigestRow.id))
-                ).first()
-                return Claim(digest_pk=inserted[0], period_key=period_key) if inserted else None
+                return insert_claim(
+                    session, self._engine, channel_pk, period_key, worker, now, scheduled_for
+                )
             status = DigestStatus(existing.status)
             state = DigestState(status, existing.attempts, existing.claimed_at)
             decision = policy.decide(state, now)
             if decision is ClaimDecision.GIVE_UP:
-                _compare_and_set(
+                compare_and_set(
                     session, existing, status=DigestStatus.FAILED, note=policy.give_up_note()
                 )
                 return None
@@ -154,7 +141,7 @@ class SqlDigestStore:
                 return None
             # Read before the UPDATE: the ORM refreshes ``existing`` with the new values.
             digest_pk, planned = existing.id, tuple(existing.planned_ids)
-            won = _compare_and_set(
+            won = compare_and_set(
                 session,
                 existing,
                 status=DigestStatus.CLAIMED,
@@ -203,33 +190,7 @@ class SqlDigestStore:
             if won is None:
                 return None
             wanted = list(dict.fromkeys(paper_ids))
-            if wanted:
-                session.execute(
-                    _insert(self._engine, DeliveryRow)
-                    .values(
-                        [
-                            {
-                                "channel_pk": channel_pk,
-                                "paper_id": paper_id,
-                                "digest_pk": digest_pk,
-                                "delivered_at": now,
-                            }
-                            for paper_id in wanted
-                        ]
-                    )
-                    .on_conflict_do_nothing()
-                )
-            mine = set(
-                session.exec(select(DeliveryRow.paper_id).where(DeliveryRow.digest_pk == digest_pk))
-            )
-            dropped = mine - set(wanted)
-            if dropped:
-                session.execute(
-                    delete(DeliveryRow).where(
-                        col(DeliveryRow.digest_pk) == digest_pk,
-                        col(DeliveryRow.paper_id).in_(sorted(dropped)),
-                    )
-                )
+            mine = deliveries_for(session, self._engine, digest_pk, channel_pk, wanted, now)
             held = [paper_id for paper_id in wanted if paper_id in mine]
             session.execute(
                 update(DigestRow).where(col(DigestRow.id) == digest_pk).values(planned_ids=held)
@@ -298,21 +259,3 @@ class SqlDigestStore:
             )
             if release:
                 session.execute(delete(DeliveryRow).where(col(DeliveryRow.digest_pk) == digest_pk))
-
-
-def _compare_and_set(session: Session, row: DigestRow, **values: object) -> bool:
-    """Update ``row`` only if nobody changed its status or attempts since it was read: of
-    several workers racing for the same digest, exactly one wins."""
-    won = session.execute(
-        update(DigestRow)
-        .where(
-            and_(
-                col(DigestRow.id) == row.id,
-                col(DigestRow.attempts) == row.attempts,
-                col(DigestRow.status) == row.status,
-            )
-        )
-        .values(**values)
-        .returning(col(DigestRow.id))
-    ).first()
-    return won is not None

@@ -15,108 +15,53 @@ phrases match stem by stem.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import fields, replace
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 import tantivy
 
 from bot.papers import Paper
 from bot.ports import Candidate, CandidateOrder, LibraryWatermark
-from bot.ranking.blend import FIELD_WEIGHTS, coverage, paper_date
-from bot.ranking.query import Query, match_plan
-from storage.paper_repository import SqlPaperRepository
+from bot.ranking.query import Query
+from storage.index_query import EngineQueries
+from storage.index_schema import (
+    META_FILE,
+    SCHEMA_VERSION,
+    STEMMED,
+    WORDS,
+    analyzer,
+    document,
+    paper_from_json,
+    paper_to_json,
+    read_meta,
+    schema,
+    write_meta,
+)
+from storage.index_sync import bring_up_to_date
+
+__all__ = [
+    "META_FILE",
+    "SCHEMA_VERSION",
+    "TantivyIndex",
+    "bring_up_to_date",
+    "paper_from_json",
+    "paper_to_json",
+]
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
-META_FILE = "paperboy-index.json"
-_STEMMED = "paperboy_stemmed"
-_WORDS = "paperboy_words"
-_EXCLUDABLE = ("title", "keywords", "abstract")  # the fields an exclusion looks in
 _ORDER_FIELDS: dict[CandidateOrder, str] = {
     "upvotes": "upvotes",
     "stars": "stars",
     "recency": "dated",
 }
 _WRITE_BATCH = 5_000
-
-
-def _analyzer(stemmed: bool) -> tantivy.TextAnalyzer:
-    # The simple tokenizer (runs of letters and digits) is 5× faster than a regex one; the
-    # query language splits words the same way (bot.ranking.query.tokenize).
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(
-        tantivy.Filter.lowercase()
-    )
-    if stemmed:
-        builder = builder.filter(tantivy.Filter.stemmer("english"))
-    return builder.build()
-
-
-def _schema() -> tantivy.Schema:
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    # The whole paper, so a search never needs the database: results come from one place.
-    builder.add_bytes_field("paper", stored=True, indexed=False)
-    for name in FIELD_WEIGHTS:
-        builder.add_text_field(name, tokenizer_name=_STEMMED)
-    builder.add_text_field("author_names", tokenizer_name=_WORDS)
-    builder.add_text_field("org", tokenizer_name=_WORDS)
-    builder.add_text_field("cat", tokenizer_name="raw", index_option="basic")
-    builder.add_unsigned_field("upvotes", indexed=True, fast=True)
-    builder.add_unsigned_field("stars", indexed=True, fast=True)
-    builder.add_integer_field("dated", indexed=True, fast=True)
-    builder.add_unsigned_field("withdrawn", indexed=True)
-    return builder.build()
-
-
-_DATES = frozenset({"featured_on"})
-_TIMES = frozenset({"published_at", "first_seen", "last_seen"})
-_TUPLES = frozenset({"authors", "ai_keywords", "categories"})
-
-
-_FIELD_NAMES = tuple(item.name for item in fields(Paper))
-
-
-def paper_to_json(paper: Paper) -> bytes:
-    """A compact JSON copy of ``paper`` for the index's stored field (on the ingest path, so
-    written for speed: only dates and the set need converting)."""
-    values = {name: getattr(paper, name) for name in _FIELD_NAMES}
-    for name in _DATES | _TIMES:
-        value = values[name]
-        if value is not None:
-            values[name] = value.isoformat()
-    values["sources"] = sorted(paper.sources)
-    return json.dumps(
-        {k: v for k, v in values.items() if v is not None and v != () and v != []},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-
-
-def paper_from_json(text: bytes) -> Paper:
-    """The paper :func:`paper_to_json` wrote."""
-    values: dict[str, Any] = json.loads(text)
-    for name, value in values.items():
-        if name in _DATES:
-            values[name] = date.fromisoformat(value)
-        elif name in _TIMES:
-            values[name] = datetime.fromisoformat(value)
-        elif name in _TUPLES:
-            values[name] = tuple(value)
-        elif name == "sources":
-            values[name] = frozenset(value)
-    return Paper(**values)
-
-
-def _timestamp(when: datetime) -> int:
-    return int(when.timestamp())
 
 
 class TantivyIndex:
@@ -131,15 +76,16 @@ class TantivyIndex:
         self.directory = directory
         self._heap = writer_heap_mb * 1_000_000
         self._threads = threads
-        self._stemmed = _analyzer(stemmed=True)
-        self._words = _analyzer(stemmed=False)
+        self._stemmed = analyzer(stemmed=True)
+        self._words = analyzer(stemmed=False)
         directory.mkdir(parents=True, exist_ok=True)
         if not self._schema_is_current():
             _empty_directory(directory)
-        self._index = tantivy.Index(_schema(), path=str(directory), reuse=True)
-        self._index.register_tokenizer(_STEMMED, self._stemmed)
-        self._index.register_tokenizer(_WORDS, self._words)
+        self._index = tantivy.Index(schema(), path=str(directory), reuse=True)
+        self._index.register_tokenizer(STEMMED, self._stemmed)
+        self._index.register_tokenizer(WORDS, self._words)
         self._schema = self._index.schema
+        self._queries = EngineQueries(self._index, self._stemmed, self._words)
         self._writer: tantivy.IndexWriter | None = None
 
     # -- reading ----------------------------------------------------------------------------
@@ -155,7 +101,7 @@ class TantivyIndex:
 
     def watermark(self) -> LibraryWatermark | None:
         """The library state this index last caught up with (``None``: never built)."""
-        meta = self._read_meta()
+        meta = read_meta(self.directory)
         count = meta.get("count") if meta else None
         if meta is None or not isinstance(count, int):
             return None
@@ -254,114 +200,8 @@ class TantivyIndex:
         return int(counted or 0)
 
     def engine_query(self, query: Query, now: datetime) -> tantivy.Query:
-        """The query in tantivy's terms, matching exactly what the scan matches
-        (:func:`bot.ranking.query.match_plan`): ``+words`` and phrases must match in some
-        field, at least ``soft_needed`` of the soft words must (each word through any of its
-        stems), exclusions must not, and filters narrow without adding to the score. Words
-        are scored BM25 per field, weighted like :data:`bot.ranking.blend.FIELD_WEIGHTS`,
-        plus a coverage bonus per soft word found (:func:`bot.ranking.blend.coverage`)."""
-        occur = tantivy.Occur
-        plan = match_plan(query)
-        clauses = [(occur.Must, self._word(choices, 0.0)) for choices in plan.required]
-        for text in query.phrases:
-            terms = self._stemmed.analyze(text)
-            if terms:
-                clauses.append((occur.Must, self._any_field([terms], FIELD_WEIGHTS)))
-        if plan.soft and plan.soft_needed == len(plan.soft):
-            # Every word needed: a plain conjunction, which tantivy prunes well; the coverage
-            # bonus would be the same for every match, so it is left out.
-            clauses += [(occur.Must, self._word(c, 0.0)) for c in plan.soft]
-        elif plan.soft:
-            searcher = self._index.searcher()
-            soft = [(occur.Should, self._word(c, self._bonus(searcher, c))) for c in plan.soft]
-            needed = plan.soft_needed or None
-            group = tantivy.Query.boolean_query(soft, minimum_number_should_match=needed)
-            clauses.append((occur.Must if needed else occur.Should, group))
-        for text in query.excluded:
-            terms = self._stemmed.analyze(text)
-            if terms:
-                weights = {name: 1.0 for name in _EXCLUDABLE}
-                clauses.append((occur.MustNot, self._any_field([terms], weights)))
-        filters = self._filters(query, now)
-        clauses += [(occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
-        if not any(kind == occur.Must for kind, _ in clauses):
-            clauses.append(
-                (occur.Must, tantivy.Query.const_score_query(tantivy.Query.all_query(), 1.0))
-            )
-        clauses.append((occur.MustNot, tantivy.Query.term_query(self._schema, "withdrawn", 1)))
-        return tantivy.Query.boolean_query(clauses)
-
-    def _word(self, choices: tuple[str, ...], bonus: float) -> tantivy.Query:
-        """One query word: BM25 of any of its stems in any field, plus ``bonus`` if found."""
-        scored = self._any_field([[c] for c in choices], FIELD_WEIGHTS)
-        if not bonus:
-            return scored
-        should = tantivy.Occur.Should
-        found = tantivy.Query.const_score_query(scored, bonus)
-        return tantivy.Query.boolean_query([(should, scored), (should, found)])
-
-    def _bonus(self, searcher: tantivy.Searcher, choices: tuple[str, ...]) -> float:
-        """The coverage bonus of one word: :data:`COVERAGE_BONUS` × its idf (a paper-level
-        document frequency: the most of any field), so it scales like BM25 and fades for
-        words nearly every paper has — the scan computes the same (``blend.coverage``)."""
-        count = searcher.num_docs
-        df = max(searcher.doc_freq(name, c) for name in FIELD_WEIGHTS for c in choices)
-        return coverage(df, count)
-
-    def _any_field(self, alternatives: list[list[str]], weights: dict[str, float]) -> tantivy.Query:
-        """Any of the term sequences (a term or a phrase each) in any field, weighted."""
-        should = tantivy.Occur.Should
-        parts = [
-            (should, tantivy.Query.boost_query(self._text_query(name, terms), weight))
-            for name, weight in weights.items()
-            for terms in alternatives
-        ]
-        return tantivy.Query.boolean_query(parts)
-
-    def _text_query(self, field: str, terms: list[str]) -> tantivy.Query:
-        if len(terms) == 1:
-            return tantivy.Query.term_query(self._schema, field, terms[0])
-        return tantivy.Query.phrase_query(self._schema, field, list(terms))
-
-    def _filters(self, query: Query, now: datetime) -> list[tantivy.Query]:
-        filters: list[tantivy.Query] = []
-        for name in query.authors:
-            filters += self._word_filter("author_names", name)
-        for name in query.orgs:
-            filters += self._word_filter("org", name)
-        if query.categories:
-            filters.append(
-                tantivy.Query.boolean_query(
-                    [
-                        (
-                            tantivy.Occur.Should,
-                            tantivy.Query.term_query(self._schema, "cat", c.lower()),
-                        )
-                        for c in query.categories
-                    ]
-                )
-            )
-        if query.min_upvotes is not None:
-            filters.append(
-                tantivy.Query.range_query(
-                    self._schema, "upvotes", tantivy.FieldType.Unsigned, query.min_upvotes, None
-                )
-            )
-        if query.since is not None:
-            day = query.since.resolve(now)
-            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
-            filters.append(
-                tantivy.Query.range_query(
-                    self._schema, "dated", tantivy.FieldType.Integer, _timestamp(start), None
-                )
-            )
-        return filters
-
-    def _word_filter(self, field: str, text: str) -> list[tantivy.Query]:
-        terms = self._words.analyze(text)
-        if not terms:
-            return [tantivy.Query.empty_query()]
-        return [self._text_query(field, terms)]
+        """The query in tantivy's terms (:meth:`storage.index_query.EngineQueries.build`)."""
+        return self._queries.build(query, now)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -376,7 +216,7 @@ class TantivyIndex:
         for paper in papers:
             if paper.arxiv_id not in new_ids:
                 writer.delete_documents_by_term("id", paper.arxiv_id)
-            writer.add_document(self._document(paper))
+            writer.add_document(document(paper))
             written += 1
             if paper.last_seen is not None and (newest is None or paper.last_seen > newest):
                 newest = paper.last_seen
@@ -399,34 +239,12 @@ class TantivyIndex:
         iterator: Iterator[Paper] = iter(papers)
         while batch := list(islice(iterator, _WRITE_BATCH)):
             for paper in batch:
-                writer.add_document(self._document(paper))
+                writer.add_document(document(paper))
                 if paper.last_seen is not None and (newest is None or paper.last_seen > newest):
                     newest = paper.last_seen
             written += len(batch)
         self._commit(newest, reset=True)
         return written
-
-    def _document(self, paper: Paper) -> tantivy.Document:
-        doc = tantivy.Document()
-        doc.add_text("id", paper.arxiv_id)
-        doc.add_bytes("paper", paper_to_json(paper))
-        doc.add_text("title", paper.title)
-        doc.add_text("keywords", " ".join(paper.ai_keywords))
-        doc.add_text("authors", " ".join(paper.authors))
-        doc.add_text("abstract", paper.abstract)
-        for name in paper.authors:
-            doc.add_text("author_names", name)
-        if paper.organization:
-            doc.add_text("org", paper.organization)
-        for category in paper.categories:
-            doc.add_text("cat", category.lower())
-        doc.add_unsigned("upvotes", max(paper.upvotes, 0))
-        doc.add_unsigned("stars", max(paper.github_stars or 0, 0))
-        when = paper_date(paper)
-        if when is not None:
-            doc.add_integer("dated", _timestamp(when))
-        doc.add_unsigned("withdrawn", int(paper.withdrawn))
-        return doc
 
     def _open_writer(self) -> tantivy.IndexWriter:
         if self._writer is None:
@@ -442,7 +260,9 @@ class TantivyIndex:
         last = previous.last_change if previous else None
         if newest is not None and (last is None or newest > last):
             last = newest
-        self._write_meta({"count": self.size, "last_change": last.isoformat() if last else None})
+        write_meta(
+            self.directory, {"count": self.size, "last_change": last.isoformat() if last else None}
+        )
 
     def close(self) -> None:
         """Finish background merges and release the writer lock."""
@@ -452,23 +272,10 @@ class TantivyIndex:
 
     # -- the watermark file -----------------------------------------------------------------
 
-    def _read_meta(self) -> dict[str, object] | None:
-        try:
-            meta = json.loads((self.directory / META_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return meta if isinstance(meta, dict) else None
-
-    def _write_meta(self, values: dict[str, object]) -> None:
-        path = self.directory / META_FILE
-        partial = path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"schema": SCHEMA_VERSION, **values}), encoding="utf-8")
-        partial.replace(path)
-
     def _schema_is_current(self) -> bool:
         if not tantivy.Index.exists(str(self.directory)):
             return True  # nothing there yet: created below
-        meta = self._read_meta()
+        meta = read_meta(self.directory)
         return meta is not None and meta.get("schema") == SCHEMA_VERSION
 
 
@@ -480,28 +287,3 @@ def _empty_directory(directory: Path) -> None:
             shutil.rmtree(child)
         else:
             child.unlink()
-
-
-def bring_up_to_date(index: TantivyIndex, repository: SqlPaperRepository) -> str:
-    """Make ``index`` match the database; say what it took (for logs and the CLI).
-
-    In step when it has seen as many papers and the newest change. Behind: re-index the
-    papers written since its watermark (cheap: another replica's latest ingest), and rebuild
-    from scratch if the counts still differ (papers deleted elsewhere, a lost directory).
-    """
-    library = repository.watermark()
-    mine = index.watermark()
-    counts_match = mine is not None and mine.count == library.count == index.size
-    seen_newest = library.last_change is None or (
-        mine is not None
-        and mine.last_change is not None
-        and library.last_change <= mine.last_change
-    )
-    if counts_match and seen_newest:
-        return "in step"
-    if mine is not None and mine.last_change is not None:
-        caught_up = index.upsert(repository.iter_papers(changed_since=mine.last_change))
-        if index.size == library.count:
-            return f"caught up ({caught_up} papers re-indexed)"
-    rebuilt = index.rebuild(repository.iter_papers())
-    return f"rebuilt ({rebuilt} papers)"

@@ -85,6 +85,19 @@ async def _fetch_each(library: Library, requests: list[tuple[str, PaperSource]])
     return code
 
 
+def _ingest_file(settings: Settings, file: Path, categories: list[str]) -> int:
+    """``--file``: ingest a saved arXiv response; one ``--category`` names a page that
+    does not say its own."""
+    batch = parse_saved_arxiv_body(_read_bytes(file), seen_at=datetime.now(UTC))
+    if batch.category is None and len(categories) == 1:
+        batch.category = categories[0]
+    saved = SavedBatches(ARXIV, [arxiv_batch(str(file), batch)])
+    with open_library(settings) as library:
+        targets = ingest_targets(library, record_health=False)
+        asyncio.run(ingest(saved, targets, on_stored=report_stored(library)))
+    return 0
+
+
 def fetch_arxiv(
     category: Annotated[
         list[str] | None,
@@ -121,14 +134,7 @@ def fetch_arxiv(
         if file is not None:
             if ids:
                 raise UserError("Use --file or --id, not both.")
-            batch = parse_saved_arxiv_body(_read_bytes(file), seen_at=datetime.now(UTC))
-            if batch.category is None and len(categories) == 1:
-                batch.category = categories[0]
-            saved = SavedBatches(ARXIV, [arxiv_batch(str(file), batch)])
-            with open_library(settings) as library:
-                targets = ingest_targets(library, record_health=False)
-                asyncio.run(ingest(saved, targets, on_stored=report_stored(library)))
-            return 0
+            return _ingest_file(settings, file, categories)
         if not categories and not ids:
             raise UserError(
                 "Tell me what to fetch: --category, --id or --file.",

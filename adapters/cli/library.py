@@ -125,31 +125,6 @@ def digest(
     """Print a digest for topics, or build (and with --post, post) a channel's digest now."""
     settings = _settings()
 
-    def for_topics(topics_text: list[str]) -> None:
-        topics = [Topic(text=t, query=parse_query(t)) for t in topics_text]
-        for t in topics:
-            if t.query.is_empty:
-                raise UserError(
-                    "A topic cannot be empty.", example="paperboy digest --topic scaling"
-                )
-        with open_library(settings) as library:
-            result = build_digest(
-                topics, library.ranker, now=datetime.now(UTC), max_papers=max_papers
-            )
-        typer.echo(render_digest(result))
-
-    def for_channel(ref: ChannelRef) -> None:
-        from adapters.cli.channels import print_reply, run_in_channel
-
-        text = "digest" if post else "digest preview"
-        reply = run_in_channel(settings, ref, text, post=post)
-        if as_json and not reply.is_error:
-            typer.echo(json.dumps(digest_json(reply.digest), ensure_ascii=False, indent=2))
-            return
-        print_reply(ref, reply)
-        if reply.is_error:
-            raise typer.Exit(EXIT_USER_ERROR)
-
     def action() -> None:
         if as_json and (post or channel is None):
             raise UserError(
@@ -159,14 +134,14 @@ def digest(
         if channel is not None:
             if topic:
                 raise UserError("Give either --topic or --channel, not both.")
-            for_channel(ChannelRef.parse(channel))
+            _digest_for_channel(settings, ChannelRef.parse(channel), post=post, as_json=as_json)
         elif topic:
             if post:
                 raise UserError(
                     "--post needs --channel: a digest is posted to a channel.",
                     example="paperboy digest --channel console:general --post",
                 )
-            for_topics(topic)
+            _digest_for_topics(settings, topic, max_papers)
         else:
             raise UserError(
                 "Say what the digest is for.",
@@ -174,3 +149,28 @@ def digest(
             )
 
     run_guarded(action)
+
+
+def _digest_for_topics(settings: Settings, topics_text: list[str], max_papers: int) -> None:
+    """``paperboy digest --topic …``: print a digest built from the library now."""
+    topics = [Topic(text=t, query=parse_query(t)) for t in topics_text]
+    for t in topics:
+        if t.query.is_empty:
+            raise UserError("A topic cannot be empty.", example="paperboy digest --topic scaling")
+    with open_library(settings) as library:
+        result = build_digest(topics, library.ranker, now=datetime.now(UTC), max_papers=max_papers)
+    typer.echo(render_digest(result))
+
+
+def _digest_for_channel(settings: Settings, ref: ChannelRef, *, post: bool, as_json: bool) -> None:
+    """``paperboy digest --channel …``: preview (or with ``post``, post) a channel's digest."""
+    from adapters.cli.channels import print_reply, run_in_channel
+
+    text = "digest" if post else "digest preview"
+    reply = run_in_channel(settings, ref, text, post=post)
+    if as_json and not reply.is_error:
+        typer.echo(json.dumps(digest_json(reply.digest), ensure_ascii=False, indent=2))
+        return
+    print_reply(ref, reply)
+    if reply.is_error:
+        raise typer.Exit(EXIT_USER_ERROR)

@@ -13,11 +13,17 @@ its thread."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+# Re-exported: the escaping helpers moved to adapters.slack.mrkdwn.
+from adapters.slack.mrkdwn import MAX_URL_CHARS as MAX_URL_CHARS
+from adapters.slack.mrkdwn import channel_link as channel_link
+from adapters.slack.mrkdwn import clip as clip
+from adapters.slack.mrkdwn import escape as escape
+from adapters.slack.mrkdwn import mention as mention
+from adapters.slack.mrkdwn import safe_url as safe_url
 from bot.chat import FeedbackKind
 from bot.digests.build import Digest
 from bot.ranking.blend import RankedPaper
@@ -31,7 +37,6 @@ MAX_HEADER_CHARS = 150
 MAX_FALLBACK_CHARS = 3_000
 MAX_PAPERS_PER_MESSAGE = 10
 MAX_BUTTON_VALUE = 2_000
-MAX_URL_CHARS = 400
 MAX_IMAGE_URL_CHARS = 3_000
 
 FEEDBACK_ACTION_PREFIX = "paperboy_feedback_"
@@ -43,10 +48,6 @@ _FEEDBACK_LABELS = {
     FeedbackKind.DOWN: "👎",
     FeedbackKind.MORE: "More like this",
 }
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_URL_OK = re.compile(r"^https?://[^\s<>|\"'`]+$", re.IGNORECASE)
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
-_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{1,20}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,47 +56,6 @@ class SlackMessage:
 
     text: str
     blocks: list[Block] = field(default_factory=list)
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn gives meaning to (``&``, ``<``, ``>``)."""
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
-
-
-def clip(text: str, limit: int) -> str:
-    """``text`` escaped and cut to at most ``limit`` characters, never inside an entity."""
-    escaped = escape(text)
-    if len(escaped) <= limit:
-        return escaped
-    out: list[str] = []
-    used = 0
-    for ch in text:
-        piece = _ESCAPES.get(ch, ch)
-        if used + len(piece) > limit - 1:
-            break
-        out.append(piece)
-        used += len(piece)
-    return "".join(out) + "…"
-
-
-def safe_url(url: str | None, limit: int = MAX_URL_CHARS) -> str | None:
-    """A URL fit to go inside ``<url|label>``: plain http(s), no spaces, pipes or brackets.
-
-    Anything else is dropped rather than repaired: a paper record is not trusted input.
-    """
-    if not url or len(url) > limit or not _URL_OK.match(url):
-        return None
-    return url.replace("&", "&amp;")
-
-
-def mention(user_id: str) -> str:
-    """``<@U123>`` for a real Slack user id, else nothing (never echo arbitrary text)."""
-    return f"<@{user_id}>" if _USER_ID.match(user_id) else ""
-
-
-def channel_link(channel_id: str) -> str:
-    """``<#C123>`` for a real Slack channel id, else the id escaped as plain text."""
-    return f"<#{channel_id}>" if _CHANNEL_ID.match(channel_id) else escape(channel_id)
 
 
 def feedback_action_id(kind: FeedbackKind) -> str:

@@ -7,7 +7,6 @@ module turns what follows ``/papers`` into one of the command values below.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -16,14 +15,12 @@ from bot.chat import PLAIN
 from bot.commands import managers, table
 from bot.commands.chat_markup import plain_words
 from bot.commands.managers import ManagerRule
+from bot.commands.settings_grammar import is_number, settings_change
 from bot.digests.schedule import parse_schedule
 from bot.errors import UserError
 from bot.operator.trending import TrendingRequest, parse_trending
 from bot.ranking.query import Query, parse_query
 from bot.text import clean_text
-
-MAX_PAPERS_LIMIT = 20
-_WINDOW = re.compile(r"^(\d{1,3})d$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,63 +158,6 @@ def text_needs_manage(text: str) -> bool:
         return False
 
 
-def _number(text: str) -> bool:
-    """ASCII digits only: ``"²".isdigit()`` is True, yet ``int("²")`` raises."""
-    return text.isascii() and text.isdigit()
-
-
-def _settings_change(key: str, value: str) -> tuple[str, object]:
-    key = key.lower()
-    if key == "max":
-        if not _number(value) or not 1 <= int(value) <= MAX_PAPERS_LIMIT:
-            raise UserError(
-                f"max takes a number from 1 to {MAX_PAPERS_LIMIT}.", example="settings max 5"
-            )
-        return "max_papers", int(value)
-    if key in ("min-upvotes", "min_upvotes", "minupvotes"):
-        if value.lower() in ("off", "none", "0"):
-            return "min_upvotes", None
-        if not _number(value) or len(value) > 6:
-            raise UserError("min-upvotes takes a whole number.", example="settings min-upvotes 10")
-        return "min_upvotes", int(value)
-    if key == "window":
-        if value.lower() == "all":
-            return "window_days", None
-        match = _WINDOW.match(value.lower())
-        if not match or not 1 <= int(match.group(1)) <= 365:
-            raise UserError(
-                "window takes a number of days (1d to 365d) or all.", example="settings window 7d"
-            )
-        return "window_days", int(match.group(1))
-    if key == "empty":
-        if value.lower() not in ("quiet", "explain"):
-            raise UserError(
-                "empty takes quiet (post nothing) or explain (say why there is nothing).",
-                example="settings empty explain",
-            )
-        return "empty_mode", value.lower()
-    if key == "taste":
-        if value.lower() not in ("on", "off"):
-            raise UserError(
-                "taste takes on (votes shape the ranking) or off.", example="settings taste off"
-            )
-        return "taste_enabled", value.lower() == "on"
-    if key in ("followups", "follow-ups", "followup"):
-        if value.lower() in ("off", "none", "0"):
-            return "followup_upvotes", None
-        if not _number(value) or len(value) > 6:
-            raise UserError(
-                "followups takes the upvotes a paper must reach for a reply in its thread, or off.",
-                example="settings followups 50",
-            )
-        return "followup_upvotes", int(value)
-    raise UserError(
-        f"'{key}' is not a setting; the settings are max, min-upvotes, window, empty, taste "
-        "and followups (and, for workspace admins, managers).",
-        example="settings max 5",
-    )
-
-
 def parse_command(text: str) -> Command:
     """Parse what follows ``/papers``; raise :class:`UserError` with an example on mistakes.
 
@@ -293,7 +233,7 @@ def _unsubscribe(rest: str) -> Unsubscribe:
             "Which topic should I drop? Give its number from list, or its text.",
             example="/papers unsubscribe 2",
         )
-    position = int(rest) if _number(rest) and len(rest) < 6 else None
+    position = int(rest) if is_number(rest) and len(rest) < 6 else None
     return Unsubscribe(target=rest, position=position)
 
 
@@ -336,7 +276,7 @@ def _settings(rest: str) -> Settings | SetManagers:
     if len(words) % 2:
         raise UserError("Each setting needs a value.", example="/papers settings max 5")
     return Settings(
-        changes=tuple(_settings_change(words[i], words[i + 1]) for i in range(0, len(words), 2))
+        changes=tuple(settings_change(words[i], words[i + 1]) for i in range(0, len(words), 2))
     )
 
 

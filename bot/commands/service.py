@@ -27,7 +27,9 @@ from bot.commands.listing import (
 )
 from bot.commands.managers import WorkspaceRules
 from bot.commands.permissions import ManagerGate
-from bot.commands.render import REPLY_LIMIT, error_reply, render_digest, render_results
+from bot.commands.render import REPLY_LIMIT, error_reply, render_digest
+from bot.commands.results import SEARCH_RESULTS, results_reply
+from bot.commands.results import similar_queries as similar_queries  # its old home
 from bot.commands.trending import trending_reply
 from bot.digests.channel import build_channel_digest
 from bot.digests.runner import DigestRunner
@@ -40,17 +42,12 @@ from bot.papers import Paper
 from bot.ports import MatchCounter, PaperRepository, Ranker
 from bot.ranking.blend import RankedPaper
 from bot.ranking.pasted import PaperFetcher, find_pasted
-from bot.ranking.query import Query, tokenize
+from bot.ranking.query import Query
 from bot.taste.commands import describe_taste, run_taste_command
 from bot.taste.service import TasteService
 from bot.taste.signals import SHARE_SIGNAL, Direction, button_vote
 
 log = logging.getLogger(__name__)
-
-SEARCH_RESULTS = 5
-SIMILAR_KEYWORDS = 5
-SIMILAR_TITLE_WORDS = 3
-
 
 APOLOGY = "Sorry — something went wrong on my side. The details are in the bot's log."
 
@@ -60,33 +57,6 @@ def _with_notice(reply: Reply, notice: str | None) -> Reply:
     if notice is None:
         return reply
     return replace(reply, text=f"{notice}\n\n{reply.text}"[:REPLY_LIMIT], notice=notice)
-
-
-def _results_reply(
-    lead: str,
-    subject: str,
-    results: Sequence[RankedPaper],
-    dialect: Dialect,
-    *,
-    asked: str,
-    total: int | None = None,
-) -> Reply:
-    """Results under a heading that names what they are for (``subject``, quoted for the
-    caller's platform) and how many are shown of how many matched ("5 of 143"); ``asked``
-    is the search echoed when nothing matched. Without a ``total`` a full page says "top 5",
-    a shorter one is everything that matched."""
-    if not results:
-        return Reply(text=render_results(results, dialect.quote(asked)))
-    count = len(results)
-    if total is not None and total > count:
-        shown = f"{count} of {total:,}"
-    elif total is None and count == SEARCH_RESULTS:
-        shown = f"top {count}"
-    else:
-        shown = f"{count} paper{'s' * (count != 1)}"
-    heading = f"{lead} {dialect.strong(dialect.quote(subject))} — {shown}"
-    body = render_results(results, subject, limit=REPLY_LIMIT - len(heading) - 300)
-    return Reply(text=f"{heading}\n\n{body}", results=tuple(results), heading=heading)
 
 
 class CommandService:
@@ -157,7 +127,7 @@ class CommandService:
             if kind is FeedbackKind.MORE:
                 paper = papers[0]
                 query, results = await asyncio.to_thread(self._similar, paper, now)
-                return _results_reply(
+                return results_reply(
                     "More like", paper.title, results, caller.dialect, asked=query.describe()
                 )
             thanks = "Thanks — noted 👍" if kind is FeedbackKind.UP else "Thanks — noted 👎"
@@ -222,7 +192,7 @@ class CommandService:
         total = None
         if results and isinstance(self._ranker, MatchCounter):
             total = await asyncio.to_thread(self._ranker.count, query, now=now)
-        reply = _results_reply(lead, subject, results, dialect, asked=text, total=total)
+        reply = results_reply(lead, subject, results, dialect, asked=text, total=total)
         return replace(reply, text=f"{fetched}{reply.text}"[:REPLY_LIMIT]) if fetched else reply
 
     async def channel_topics(self, channel: ChannelRef) -> list[str]:
@@ -323,21 +293,3 @@ class CommandService:
             return error_reply(f"I could not post: {reason}. Digests here are paused until fixed.")
         # The platform's own words (codes, HTTP statuses) are in the runner's log line.
         return error_reply("I could not post the digest right now. Try again in a minute.")
-
-
-def similar_queries(paper: Paper) -> list[Query]:
-    """Queries for "more like this", most specific first: the paper's first AI keywords, then
-    its longest title words one at a time (long words are the distinctive ones).
-
-    Several, because one keyword is often the paper's own coinage ("Chinchilla scaling law")
-    that no other paper uses; the caller takes the first query that finds other papers.
-    """
-    queries = [
-        Query(words=tuple(words))
-        for keyword in paper.ai_keywords[:SIMILAR_KEYWORDS]
-        if (words := tokenize(keyword)[:3])
-    ]
-    title_words = dict.fromkeys(tokenize(paper.title))  # set() order would vary per run
-    longest = sorted(title_words, key=len, reverse=True)[:SIMILAR_TITLE_WORDS]
-    queries += [Query(words=(word,)) for word in longest]
-    return queries or [Query(words=(paper.arxiv_id,))]

@@ -15,21 +15,24 @@ example.
 
 from __future__ import annotations
 
-import math
 import re
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-
-import snowballstemmer
 
 from bot.errors import UserError
+from bot.ranking.matching import MIN_MATCH_SHARE as MIN_MATCH_SHARE  # re-exported, as above
+from bot.ranking.matching import MatchPlan as MatchPlan
+from bot.ranking.matching import match_plan as match_plan
+from bot.ranking.matching import min_should_match as min_should_match
+from bot.ranking.terms import STOPWORDS as STOPWORDS  # re-exported: its home before the split
+from bot.ranking.terms import content_words as content_words
+from bot.ranking.terms import stem as stem
+from bot.ranking.terms import stems as stems
+from bot.ranking.terms import tokenize as tokenize
+from bot.ranking.terms import word_stems as word_stems
 from bot.sources.arxiv.categories import canonical_category, close_categories
 from bot.sources.arxiv.ids import base_id
 
-_STEMMERS = threading.local()  # snowball stemmers keep state: one per thread
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)  # letters and digits, as the index splits
 _FILTER = re.compile(r"^([a-zA-Z][a-zA-Z\-]*):(.*)$", re.DOTALL)
 _SINCE_DAYS = re.compile(r"^(\d{1,4})([dwmy])$")
 _CATEGORY = re.compile(r"^[a-z\-]+(\.[A-Za-z\-]+)?$")
@@ -44,25 +47,6 @@ class QuerySyntaxError(UserError):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, example=EXAMPLE)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens of ``text`` (Unicode-aware)."""
-    return _WORD.findall(text.lower())
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """The English Snowball stem of one lower-case word (cached: vocabularies are small)."""
-    stemmer = getattr(_STEMMERS, "english", None)
-    if stemmer is None:
-        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
-    return str(stemmer.stemWord(word))
-
-
-def stems(text: str) -> list[str]:
-    """Stemmed tokens of ``text``, in order (phrases match on these)."""
-    return [stem(token) for token in tokenize(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +194,21 @@ def paper_reference(text: str) -> str | None:
     return base_id(link.group("id") if link else text)
 
 
+@dataclass
+class _Parts:
+    """What :func:`parse_query` has collected so far, term by term."""
+
+    words: list[str] = field(default_factory=list)
+    required: list[str] = field(default_factory=list)
+    phrases: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    min_upvotes: int | None = None
+    since: Since | None = None
+
+
 def parse_query(text: str) -> Query:
     """Parse ``text`` into a :class:`Query`; raise :class:`QuerySyntaxError` on mistakes."""
     if len(text) > MAX_QUERY_CHARS:
@@ -217,139 +216,65 @@ def parse_query(text: str) -> Query:
     like = paper_reference(text)
     if like is not None:
         return Query(like=like)
-    words: list[str] = []
-    required: list[str] = []
-    phrases: list[str] = []
-    excluded: list[str] = []
-    authors: list[str] = []
-    orgs: list[str] = []
-    categories: list[str] = []
-    min_upvotes: int | None = None
-    since: Since | None = None
+    parts = _Parts()
     for raw in _split(text):
         negative = raw.startswith("-") and len(raw) > 1
         plus = raw.startswith("+") and len(raw) > 1
         body = raw[1:] if negative or plus else raw
         match = _FILTER.match(body)
         if match and not negative and match.group(1).lower() in _FILTER_KEYS:
-            key = match.group(1).lower()
-            value = " ".join(_unquote(match.group(2))[0].split())
-            if not value:
-                raise QuerySyntaxError(f"{key}: needs a value right after the colon.")
-            if key == "author":
-                authors.append(value)
-            elif key == "org":
-                orgs.append(value)
-            elif key == "cat":
-                categories.append(_category(value))
-            elif key == "min-upvotes":
-                if not (value.isascii() and value.isdigit()) or len(value) > 7:
-                    raise QuerySyntaxError(f"min-upvotes:{value} needs a whole number, e.g. 5.")
-                min_upvotes = int(value)
-            else:
-                since = parse_since(value)
-            continue
-        unquoted, quoted = _unquote(body)
-        # A phrase is quoted whole: quotes glued to other text ('"Not not bad"is') are
-        # part of a pasted title, not an operator.
-        if quoted and not (body[0] in _QUOTES and body[-1] in _QUOTES):
-            quoted, unquoted = False, "".join(" " if ch in _QUOTES else ch for ch in body)
-        normalised = " ".join(tokenize(unquoted))
-        if not normalised:
-            continue
-        if negative:
-            excluded.append(normalised)
-        elif (quoted or plus) and " " in normalised:
-            phrases.append(normalised)
-        elif plus:
-            required.append(normalised)
+            _add_filter(parts, match.group(1).lower(), match.group(2))
         else:
-            words.extend(normalised.split())
-    hard = set(required)
+            _add_words(parts, body, negative=negative, plus=plus)
+    hard = set(parts.required)
     return Query(
-        words=tuple(w for w in dict.fromkeys(words) if w not in hard),
-        required=tuple(dict.fromkeys(required)),
-        phrases=tuple(dict.fromkeys(phrases)),
-        excluded=tuple(dict.fromkeys(excluded)),
-        authors=tuple(authors),
-        orgs=tuple(orgs),
-        categories=tuple(categories),
-        min_upvotes=min_upvotes,
-        since=since,
+        words=tuple(w for w in dict.fromkeys(parts.words) if w not in hard),
+        required=tuple(dict.fromkeys(parts.required)),
+        phrases=tuple(dict.fromkeys(parts.phrases)),
+        excluded=tuple(dict.fromkeys(parts.excluded)),
+        authors=tuple(parts.authors),
+        orgs=tuple(parts.orgs),
+        categories=tuple(parts.categories),
+        min_upvotes=parts.min_upvotes,
+        since=parts.since,
     )
 
 
-# Function words: they never decide a match (a query made only of them still searches them).
-STOPWORDS = frozenset(
-    """a about above after against all also am among an and any are as at be been before being
-    below between both but by can could did do does doing during each few for from further had
-    has have having how i if in into is it its itself just may me might my no nor not of off on
-    once only or other our ours out over own same should so some such than that the their theirs
-    them then there these they this those through to too toward towards under until up upon us
-    very via vs versus was we were what when where whether which while who whom why will with
-    within without would you your""".split()  # noqa: SIM905  # a word list reads better as text
-)
-
-
-def content_words(words: tuple[str, ...] | list[str]) -> list[str]:
-    """The query words that carry meaning: stopwords only when nothing else is left (so
-    "mixture of experts" needs "mixture" and "experts", never "of")."""
-    return [w for w in words if w not in STOPWORDS] or list(words)
-
-
-def word_stems(word: str) -> tuple[str, ...]:
-    """The stems a query word matches: its own, and its singular or plural (Snowball keeps
-    ``gpus`` and ``gpu`` apart; people do not)."""
-    own = stem(word)
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        other = stem(word[:-1])
-    elif not word.endswith("s") and word.isalpha():
-        other = stem(word + "s")
+def _add_filter(parts: _Parts, key: str, raw_value: str) -> None:
+    """One ``key:value`` filter term (``author:``, ``org:``, ``cat:``, ``min-upvotes:``,
+    ``since:``); a later ``min-upvotes:`` or ``since:`` replaces an earlier one."""
+    value = " ".join(_unquote(raw_value)[0].split())
+    if not value:
+        raise QuerySyntaxError(f"{key}: needs a value right after the colon.")
+    if key == "author":
+        parts.authors.append(value)
+    elif key == "org":
+        parts.orgs.append(value)
+    elif key == "cat":
+        parts.categories.append(_category(value))
+    elif key == "min-upvotes":
+        if not (value.isascii() and value.isdigit()) or len(value) > 7:
+            raise QuerySyntaxError(f"min-upvotes:{value} needs a whole number, e.g. 5.")
+        parts.min_upvotes = int(value)
     else:
-        other = own
-    return (own,) if other == own else (own, other)
+        parts.since = parse_since(value)
 
 
-def min_should_match(count: int) -> int:
-    """How many of ``count`` content words a paper must contain. Up to three words: all of
-    them (a digest topic "diffusion models" must not bring papers that only say "models",
-    and tantivy's pruning keeps such queries fast); longer queries need a third, at least
-    three, so a sentence or a pasted title finds papers that word it differently, and the
-    coverage bonus ranks those with more of the words higher. Measured on CSFCube and
-    bench/judged.jsonl (bench/README.md)."""
-    if count <= 3:
-        return count
-    return max(3, math.ceil(count * MIN_MATCH_SHARE))
-
-
-MIN_MATCH_SHARE = 0.34  # a third, rounded up
-
-
-@dataclass(frozen=True, slots=True)
-class MatchPlan:
-    """What a query's words demand, shared by the index and the scan so both match the same
-    papers: each content word as its stems (a word matches when any stem does), the hard
-    ``+words``, and how many soft words must match."""
-
-    soft: tuple[tuple[str, ...], ...]
-    required: tuple[tuple[str, ...], ...]
-    soft_needed: int
-    soft_words: tuple[str, ...]
-
-
-def match_plan(query: Query) -> MatchPlan:
-    """The :class:`MatchPlan` of ``query`` (stopwords dropped, stems expanded)."""
-    soft = [w for w in query.words if w not in STOPWORDS]
-    if not soft and not query.required and not query.phrases:
-        soft = list(query.words)  # "the who": nothing else to go on
-    required = list(query.required)
-    wanted = query.min_match
-    if wanted is None:
-        wanted = min_should_match(len(soft) + len(required))
-    needed = max(0, wanted - len(required))
-    return MatchPlan(
-        soft=tuple(word_stems(w) for w in soft),
-        required=tuple(word_stems(w) for w in required),
-        soft_needed=min(needed, len(soft)),
-        soft_words=tuple(soft),
-    )
+def _add_words(parts: _Parts, body: str, *, negative: bool, plus: bool) -> None:
+    """One word or quoted phrase term, its ``-`` or ``+`` already taken off into the flags."""
+    unquoted, quoted = _unquote(body)
+    # A phrase is quoted whole: quotes glued to other text ('"Not not bad"is') are
+    # part of a pasted title, not an operator.
+    if quoted and not (body[0] in _QUOTES and body[-1] in _QUOTES):
+        quoted, unquoted = False, "".join(" " if ch in _QUOTES else ch for ch in body)
+    normalised = " ".join(tokenize(unquoted))
+    if not normalised:
+        return
+    if negative:
+        parts.excluded.append(normalised)
+    elif (quoted or plus) and " " in normalised:
+        parts.phrases.append(normalised)
+    elif plus:
+        parts.required.append(normalised)
+    else:
+        parts.words.extend(normalised.split())

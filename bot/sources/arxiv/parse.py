@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 import xml.sax
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,6 +22,11 @@ import feedparser
 from bot.errors import BadPayload, UserError
 from bot.papers import SOURCE_ARXIV, Paper, merge_papers
 from bot.sources.arxiv.ids import parse_arxiv_id
+
+# Re-exported: the text clean-up moved to bot.sources.arxiv.text.
+from bot.sources.arxiv.text import is_withdrawn as is_withdrawn
+from bot.sources.arxiv.text import split_creators as split_creators
+from bot.sources.arxiv.text import tex_accents_to_unicode as tex_accents_to_unicode
 from bot.sources.hf.parse import parse_timestamp
 from bot.text import clean_text
 
@@ -41,26 +45,6 @@ _RSS_PREFIX = re.compile(
     r"^\s*arXiv:(?P<id>\S+)\s+Announce Type:\s*(?P<type>[\w-]+)\s*(?:Abstract:\s*)?",
     re.IGNORECASE,
 )
-_WITHDRAWN_COMMENT = re.compile(r"\bwithdrawn?\b", re.IGNORECASE)
-_WITHDRAWN_ABSTRACT = re.compile(
-    r"^\s*(?:this (?:paper|article|submission|manuscript|work|version) (?:has been|is) "
-    r"withdrawn|withdrawn\b)",
-    re.IGNORECASE,
-)
-_TEX_ACCENT = re.compile(r"\{?\\([`'^\"~=.uvHc])\s*\{?([A-Za-z])\}?\}?")
-_COMBINING = {
-    "`": "\u0300",
-    "'": "\u0301",
-    "^": "\u0302",
-    "~": "\u0303",
-    "=": "\u0304",
-    "u": "\u0306",
-    ".": "\u0307",
-    '"': "\u0308",
-    "H": "\u030b",
-    "v": "\u030c",
-    "c": "\u0327",
-}
 
 
 class ArxivQueryRejected(UserError):
@@ -94,50 +78,6 @@ class ArxivBatch:
             self.papers[position] = merge_papers(self.papers[position], paper)
         if announce_type is not None:
             self.announcements[paper.arxiv_id] = announce_type
-
-
-def is_withdrawn(comment: str | None, abstract: str) -> bool:
-    """arXiv has no withdrawn flag: the withdrawing version says so in its comment.
-
-    https://info.arxiv.org/help/withdraw.html. The abstract check covers feeds that carry no comment
-    (RSS), where a withdrawal notice replaces the abstract.
-    """
-    if comment and _WITHDRAWN_COMMENT.search(comment):
-        return True
-    return bool(_WITHDRAWN_ABSTRACT.match(abstract))
-
-
-def tex_accents_to_unicode(text: str) -> str:
-    """``Barth\\'elemy`` → ``Barthélemy``: feeds carry raw TeX accents in author names."""
-
-    def _accent(match: re.Match[str]) -> str:
-        return match.group(2) + _COMBINING[match.group(1)]
-
-    return unicodedata.normalize("NFC", _TEX_ACCENT.sub(_accent, text))
-
-
-def split_creators(creators: str) -> tuple[str, ...]:
-    """Split an RSS ``dc:creator`` string into names, dropping ``(affiliations)``.
-
-    The string is ``First Last (Affil1, Affil2), Other Name`` (arXiv-feed serializer), so commas
-    inside parentheses do not separate authors.
-    """
-    names: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in creators:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0 and ch == ",":
-            names.append("".join(current))
-            current = []
-        elif depth == 0:
-            current.append(ch)
-    names.append("".join(current))
-    cleaned = (re.sub(r"^and\s+", "", clean_text(tex_accents_to_unicode(n))) for n in names)
-    return tuple(name for name in cleaned if name)
 
 
 def _categories(primary: str | None, terms: list[str]) -> tuple[str, ...]:
