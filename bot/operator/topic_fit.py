@@ -13,8 +13,9 @@ from datetime import datetime
 from bot.digests.build import CANDIDATES_PER_TOPIC, Topic
 from bot.papers import Paper
 from bot.ports import Ranker
-from bot.ranking.blend import RankedPaper, content_stems, paper_fields, passes_filters
+from bot.ranking.blend import RankedPaper, content_stems, passes_filters
 from bot.ranking.query import match_plan, parse_query, stems
+from bot.ranking.reasons import field_tokens
 
 # How far past the digest's candidates to look for the paper, to say how far it missed by.
 DEEP_LIMIT = 500
@@ -79,7 +80,7 @@ def _word_coverage(
     words: tuple[str, ...], phrases: tuple[str, ...], paper: Paper
 ) -> tuple[int, int]:
     """How many of the topic's content words and phrases appear anywhere in the paper."""
-    fields = [f" {' '.join(tokens)} " for tokens in paper_fields(paper).values()]
+    fields = [f" {' '.join(tokens)} " for tokens in field_tokens(paper).values()]
     wanted = [[s] for s in content_stems(list(words))] + [stems(p) for p in phrases]
     wanted = [w for w in wanted if w]
     found = sum(1 for w in wanted if any(f" {' '.join(w)} " in text for text in fields))

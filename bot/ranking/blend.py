@@ -41,10 +41,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.papers import Paper
-from bot.ranking.query import STOPWORDS as STOPWORDS  # its old home: re-exported
 from bot.ranking.query import MatchPlan, Query, content_words, match_plan, stems, tokenize
-from bot.ranking.reasons import contains_run, field_tokens, match_words
-from bot.ranking.reasons import matched_field as matched_field  # its old home: re-exported
+from bot.ranking.reasons import contains_run, field_tokens, match_words, matched_field
 
 FIELD_WEIGHTS = {"title": 2.0, "keywords": 2.0, "authors": 2.0, "abstract": 1.0}
 _K1 = 1.2
@@ -53,7 +51,6 @@ UPVOTE_WEIGHT = 0.30
 STAR_WEIGHT = 0.10
 RECENCY_WEIGHT = 0.20
 RECENCY_HALF_LIFE_DAYS = 7.0
-paper_fields = field_tokens  # its old name, still used by bot.operator
 # Relevance gains COVERAGE_BONUS × idf per soft query word a paper contains: covering more of
 # the query ranks higher, beyond what BM25's sum already gives (measured in bench/README.md).
 COVERAGE_BONUS = 1.0

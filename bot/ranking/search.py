@@ -16,7 +16,6 @@ from bot.ports import Candidate, CandidateOrder, PaperRepository, SearchIndex
 from bot.ranking.blend import (
     RankedPaper,
     lift_of,
-    matched_field,
     passes_filters,
     rank_papers,
     reason_line,
@@ -24,6 +23,7 @@ from bot.ranking.blend import (
 from bot.ranking.fusion import FusionMethod
 from bot.ranking.hybrid import MEANING_REASON, hybrid_candidates
 from bot.ranking.query import Query
+from bot.ranking.reasons import matched_field
 from bot.ranking.semantic import VectorIndex
 from bot.ranking.similar import neighbours_query, search_papers
 
